@@ -1,0 +1,49 @@
+//! [`Error`]: one variant per thing that can go wrong, each naming what to fix.
+//!
+//! Errors carry paths, line numbers and (escaped) user names, never a password
+//! or a hash. Front-ends map them to exit codes in one place.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Everything the library can refuse or fail at.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the user name is empty; give a name of 1 to 255 bytes")]
+    UsernameEmpty,
+    #[error("the user name is {len} bytes long; the limit is 255")]
+    UsernameTooLong { len: usize },
+    #[error("the user name {reason}; choose a name without it")]
+    UsernameIllegal { reason: &'static str },
+
+    #[error("bcrypt cost {value} is out of range; use a cost from 4 to 31")]
+    CostOutOfRange { value: String },
+    #[error("rounds {value} is out of range; use rounds from 1000 to 999999999")]
+    RoundsOutOfRange { value: String },
+    #[error(
+        "the password is {len} bytes long, but bcrypt uses only the first 72 bytes; use a shorter password"
+    )]
+    PasswordTooLongForBcrypt { len: usize },
+
+    #[error("the operating system's random generator failed: {0}")]
+    Random(String),
+
+    #[error("{path}: no such file; create it with `htpass create` or `htpass add`")]
+    FileNotFound { path: PathBuf },
+    #[error("{path}: the file already exists; use --force to replace it")]
+    FileExists { path: PathBuf },
+    #[error("{path}: {action}: {source}")]
+    FileAccess {
+        path: PathBuf,
+        action: &'static str,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{path}: line {line} is not a valid htpasswd line (no ':' after the user name)")]
+    InvalidFile { path: PathBuf, line: u64 },
+
+    #[error("user {user} not found")]
+    UserNotFound { user: String },
+    #[error("user {user} already exists; leave out --no-update to change the password")]
+    UserExists { user: String },
+}

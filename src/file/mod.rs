@@ -1,0 +1,1 @@
+//! Streaming, byte-preserving reading and editing of htpasswd files (being written).

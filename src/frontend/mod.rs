@@ -1,0 +1,1 @@
+//! Front-end support shared by the programs (being written).

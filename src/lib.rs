@@ -1,0 +1,37 @@
+//! htpass: Apache htpasswd files, done safely.
+//!
+//! The library does the work; the `htpass` and `htpasswd` programs are thin
+//! front-ends over it. It knows nothing of argument parsing or terminals:
+//! `cargo check --lib --no-default-features` proves that.
+//!
+//! | module | job |
+//! |---|---|
+//! | [`hash`] | generate and verify every htpasswd hash format |
+//! | [`secret`] | [`Password`]: zeroized, never printed, compared in constant time |
+//! | [`username`] | [`Username`]: the rules a user name must meet, in one place |
+//! | [`file`] | streaming, byte-preserving reading and editing of htpasswd lines |
+//! | [`store`] | safe updates: lock, temp file, fsync, rename |
+//! | [`error`] | [`Error`]: one variant per user mistake |
+//!
+//! ```
+//! use htpass::{hash, Password};
+//! let password = Password::from("s3cret");
+//! let params = hash::Params::default_for(hash::Algorithm::Apr1);
+//! let stored = hash::hash_password(&password, &params).unwrap();
+//! assert!(hash::verify(&password, &stored, hash::VerifyPolicy::default()).is_match());
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod error;
+pub mod file;
+pub mod hash;
+pub mod secret;
+pub mod store;
+pub mod username;
+
+pub use error::Error;
+pub use secret::Password;
+pub use username::Username;
+
+#[cfg(feature = "cli")]
+pub mod frontend;

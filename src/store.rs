@@ -1,0 +1,1 @@
+//! Safe updates of an htpasswd file (being written).

@@ -1,0 +1,7 @@
+//! The one integration-test binary: every test of the programs and of the
+//! library against recorded and live Apache lives in a module here.
+
+mod apache_live;
+mod cli;
+mod golden;
+mod util;
