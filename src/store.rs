@@ -1,1 +1,1031 @@
-//! Safe updates of an htpasswd file (being written).
+//! Safe updates of an htpasswd file: lock, stream the old content into a
+//! temporary file in the same directory, fsync, rename over the file.
+//!
+//! The contract is cli.md "Files"; it fixes Apache's defect D13 (no lock,
+//! truncate-then-copy, compat spec §7.5 and §12).
+//!
+//! What it must never do:
+//!
+//! - leave FILE truncated or half-written: a crash at any instant leaves the
+//!   old file or the new one, because the new content only becomes FILE by
+//!   `rename` after it is on disk;
+//! - leave anything beside FILE: no lock file (FILE itself, or its directory
+//!   while FILE is missing, is what gets locked), and the temporary file is
+//!   removed on every error and on [`Outcome::Unchanged`];
+//! - replace a symbolic link (the link is followed, its target replaced), or
+//!   change an existing file's mode or owner;
+//! - lose a concurrent update: the exclusive lock is held from before the old
+//!   content is read until after the new content has replaced it;
+//! - hold a whole file in memory, or know what an htpasswd line is (that is
+//!   [`crate::file`]'s job); errors name the path and the action, never the
+//!   content.
+
+use std::ffi::OsString;
+use std::fs::{self, File, Metadata, OpenOptions, Permissions};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, fchown};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::error::Error;
+
+/// Large buffers: a million-line file is a few dozen system calls.
+const BUFFER_BYTES: usize = 64 * 1024;
+/// Linux's own limit on symbolic links followed in one path (`MAXSYMLINKS`).
+const MAX_SYMLINKS: usize = 40;
+/// Each retry means another process replaced FILE, i.e. made progress; the
+/// cap only stops a pathological loop.
+const MAX_LOCK_ATTEMPTS: usize = 1000;
+/// How much of FILE's name the temporary file's name repeats (so that a file
+/// left by a crash shows whose it was) without exceeding `NAME_MAX`.
+const TEMP_NAME_BYTES: usize = 64;
+
+/// What to do about FILE's existence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenMode {
+    /// FILE must exist: a missing FILE is [`Error::FileNotFound`].
+    MustExist,
+    /// A missing FILE is created; `edit` then gets no reader.
+    CreateIfMissing,
+    /// FILE must not exist: anything at its path is [`Error::FileExists`]
+    /// (checked before `edit` runs, and again, atomically, at the rename).
+    CreateNew,
+    /// FILE's content is not read (`edit` gets no reader); FILE is replaced
+    /// or created. The only mode that writes to a FIFO or character device.
+    Overwrite,
+}
+
+/// Whether `edit` changed anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Replace FILE with what `edit` wrote.
+    Changed,
+    /// Discard what `edit` wrote: FILE keeps its inode and mtime.
+    Unchanged,
+}
+
+/// What [`update`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Updated<T> {
+    /// What `edit` returned.
+    pub value: T,
+    /// FILE did not exist and has been created.
+    pub created: bool,
+    /// FILE was written (false for [`Outcome::Unchanged`]).
+    pub written: bool,
+}
+
+/// Runs a read-modify-write of `path` under an exclusive lock.
+///
+/// `edit` streams the old content (`None` when FILE is missing or, with
+/// [`OpenMode::Overwrite`], not read) into the writer. On
+/// [`Outcome::Changed`] the new content replaces FILE atomically; on
+/// [`Outcome::Unchanged`] or on any error (`edit`'s included) FILE is left
+/// untouched and nothing is left beside it.
+///
+/// - A symbolic link is followed (relative targets against the link's
+///   directory) and its final target replaced; the link stays. A dangling
+///   link in a create mode creates its target.
+/// - An existing file keeps its mode, owner and group. If this user cannot
+///   give the new file the old owner or group (not root, not the owner, or
+///   not a member of the group), the update is refused rather than silently
+///   changing who may read the file.
+/// - A new file gets 0666 minus the umask, as Apache's does.
+/// - A FIFO or character device (`/dev/stdout`) cannot be renamed over; with
+///   [`OpenMode::Overwrite`] it is written in place, and opened only once
+///   `edit` has succeeded. Other modes refuse it, since its "old content"
+///   cannot be read back.
+/// - The only error after which FILE may have changed is a failed fsync of
+///   the directory after the rename (the change is made, but a crash could
+///   still undo it); it is reported as `FileAccess` with action
+///   "sync the directory of".
+pub fn update<T>(
+    path: &Path,
+    mode: OpenMode,
+    edit: impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, T), Error>,
+) -> Result<Updated<T>, Error> {
+    for _ in 0..MAX_LOCK_ATTEMPTS {
+        match inspect(path)? {
+            Found::Directory => return Err(is_a_directory(path)),
+            Found::Unsupported(what) => return Err(unsupported(path, what)),
+            Found::Special => {
+                return match mode {
+                    OpenMode::Overwrite => write_in_place(path, edit),
+                    OpenMode::CreateNew => Err(Error::FileExists {
+                        path: path.to_path_buf(),
+                    }),
+                    OpenMode::MustExist | OpenMode::CreateIfMissing => Err(access(
+                        path,
+                        "open for reading and writing",
+                        io::Error::new(
+                            io::ErrorKind::InvalidInput,
+                            "not a regular file, so there is nothing to update; \
+                             only replacing it (create --force, htpasswd -c) writes to it",
+                        ),
+                    )),
+                };
+            }
+            Found::Regular { target } => {
+                if mode == OpenMode::CreateNew {
+                    return Err(Error::FileExists {
+                        path: path.to_path_buf(),
+                    });
+                }
+                // Read and write, as Apache requires (compat §7.1): a file
+                // its owner made read-only is not replaced behind their back.
+                let file = match OpenOptions::new().read(true).write(true).open(&target) {
+                    Ok(file) => file,
+                    // Removed since we looked: look again.
+                    Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+                    Err(error) => return Err(access(path, "open for reading and writing", error)),
+                };
+                file.lock().map_err(|error| access(path, "lock", error))?;
+                // The previous holder may have renamed a new file over the
+                // one we locked; then our lock guards nothing.
+                if !still_names(path, &target, &file)? {
+                    continue;
+                }
+                return replace(path, &target, &file, mode, edit);
+            }
+            Found::Missing { target } => {
+                if mode == OpenMode::MustExist {
+                    return Err(Error::FileNotFound {
+                        path: path.to_path_buf(),
+                    });
+                }
+                // There is no FILE to lock yet, and a lock file would be left
+                // beside it: lock the directory that will hold it.
+                let directory = File::open(parent_dir(&target))
+                    .map_err(|error| access(path, "create", error))?;
+                directory
+                    .lock()
+                    .map_err(|error| access(path, "lock the directory of", error))?;
+                match inspect(path)? {
+                    Found::Missing { target: now } if now == target => {}
+                    // Created (or re-linked) while we waited: start over.
+                    _ => continue,
+                }
+                let updated = create(path, &target, &directory, mode, edit);
+                // The lock is released when `directory` is closed, after the
+                // rename and the directory's fsync.
+                drop(directory);
+                return updated;
+            }
+        }
+    }
+    Err(access(
+        path,
+        "lock",
+        io::Error::other(format!(
+            "the file was replaced {MAX_LOCK_ATTEMPTS} times while waiting for its lock; try again"
+        )),
+    ))
+}
+
+/// Streams an existing file for reading (verify, list, check).
+///
+/// No lock is taken: writers never change a regular file in place, they
+/// rename a complete new one over it, so a reader sees either version whole.
+/// A FIFO can be read (`htpass verify <(…)`); a directory is an error.
+pub fn read<T>(
+    path: &Path,
+    f: impl FnOnce(&mut dyn BufRead) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let file = File::open(path).map_err(|error| match error.kind() {
+        io::ErrorKind::NotFound => Error::FileNotFound {
+            path: path.to_path_buf(),
+        },
+        _ => access(path, "open for reading", error),
+    })?;
+    let metadata = file
+        .metadata()
+        .map_err(|error| access(path, "open for reading", error))?;
+    if metadata.is_dir() {
+        return Err(is_a_directory(path));
+    }
+    let mut reader = BufReader::with_capacity(BUFFER_BYTES, file);
+    f(&mut reader)
+}
+
+/// What is at FILE's path, symbolic links followed.
+enum Found {
+    /// A regular file; `target` is the path with every symbolic link resolved.
+    Regular {
+        target: PathBuf,
+    },
+    /// Nothing; `target` is where a new file goes (a dangling link's target).
+    Missing {
+        target: PathBuf,
+    },
+    /// A FIFO or character device, written in place through the path as
+    /// given (`/dev/stdout` → `/proc/self/fd/1` → `pipe:[…]` cannot be
+    /// resolved by name, only opened).
+    Special,
+    Directory,
+    /// A block device or socket: never an htpasswd file.
+    Unsupported(&'static str),
+}
+
+fn inspect(path: &Path) -> Result<Found, Error> {
+    match fs::metadata(path) {
+        Ok(metadata) if metadata.is_file() => Ok(Found::Regular {
+            target: resolve(path)?,
+        }),
+        Ok(metadata) if metadata.is_dir() => Ok(Found::Directory),
+        Ok(metadata) => {
+            let kind = metadata.file_type();
+            if kind.is_fifo() || kind.is_char_device() {
+                Ok(Found::Special)
+            } else if kind.is_block_device() {
+                Ok(Found::Unsupported("a block device"))
+            } else if kind.is_socket() {
+                Ok(Found::Unsupported("a socket"))
+            } else {
+                Ok(Found::Unsupported("neither a file nor a directory"))
+            }
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(Found::Missing {
+            target: resolve(path)?,
+        }),
+        Err(error) => Err(access(path, "open", error)),
+    }
+}
+
+/// Follows symbolic links in the last component until it names a
+/// non-link or nothing. Links in directory components need no care: the
+/// temporary file only has to be in the same directory as the target,
+/// whatever path leads there.
+fn resolve(path: &Path) -> Result<PathBuf, Error> {
+    let mut current = path.to_path_buf();
+    for _ in 0..=MAX_SYMLINKS {
+        match fs::symlink_metadata(&current) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let link = fs::read_link(&current)
+                    .map_err(|error| access(path, "follow the symbolic link", error))?;
+                current = if link.is_absolute() {
+                    link
+                } else {
+                    parent_dir(&current).join(link)
+                };
+            }
+            Ok(_) => return Ok(current),
+            Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(current),
+            Err(error) => return Err(access(path, "follow the symbolic link", error)),
+        }
+    }
+    Err(access(
+        path,
+        "follow the symbolic link",
+        io::Error::other(format!(
+            "more than {MAX_SYMLINKS} levels of symbolic links; check the links for a loop"
+        )),
+    ))
+}
+
+/// The directory holding `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+/// Whether `path` still leads to the inode `locked` refers to.
+fn still_names(path: &Path, target: &Path, locked: &File) -> Result<bool, Error> {
+    let locked = locked
+        .metadata()
+        .map_err(|error| access(path, "lock", error))?;
+    if resolve(path)? != target {
+        return Ok(false);
+    }
+    match fs::metadata(target) {
+        Ok(now) => Ok(now.dev() == locked.dev() && now.ino() == locked.ino()),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(error) => Err(access(path, "lock", error)),
+    }
+}
+
+/// FILE exists and is locked: stream it through `edit` into a temporary
+/// file, then rename that over `target`.
+fn replace<T>(
+    path: &Path,
+    target: &Path,
+    locked: &File,
+    mode: OpenMode,
+    edit: impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, T), Error>,
+) -> Result<Updated<T>, Error> {
+    let original = locked
+        .metadata()
+        .map_err(|error| access(path, "read", error))?;
+    // Mode 0600 while being written; it gets FILE's mode just before the rename.
+    let mut temp = temp_file(path, target, None)?;
+    let mut reader = match mode {
+        OpenMode::Overwrite => None,
+        _ => Some(BufReader::with_capacity(BUFFER_BYTES, locked)),
+    };
+    let (outcome, value) = stream(temp.as_file_mut(), path, |writer| {
+        edit(
+            reader.as_mut().map(|reader| reader as &mut dyn BufRead),
+            writer,
+        )
+    })?;
+    if outcome == Outcome::Unchanged {
+        discard(temp);
+        return Ok(Updated {
+            value,
+            created: false,
+            written: false,
+        });
+    }
+    keep_owner_and_mode(path, temp.as_file(), &original)?;
+    commit(path, temp, target, Rename::Replace)?;
+    sync_dir(path, parent_dir(target))?;
+    Ok(Updated {
+        value,
+        created: false,
+        written: true,
+    })
+}
+
+/// FILE is missing and its directory is locked: write the new file.
+fn create<T>(
+    path: &Path,
+    target: &Path,
+    directory: &File,
+    mode: OpenMode,
+    edit: impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, T), Error>,
+) -> Result<Updated<T>, Error> {
+    // 0666 through open(), so the umask applies exactly as for Apache's
+    // new files; the mode is never changed afterwards.
+    let mut temp = temp_file(path, target, Some(Permissions::from_mode(0o666)))?;
+    let (outcome, value) = stream(temp.as_file_mut(), path, |writer| edit(None, writer))?;
+    if outcome == Outcome::Unchanged {
+        discard(temp);
+        return Ok(Updated {
+            value,
+            created: false,
+            written: false,
+        });
+    }
+    // Every htpass process locks the directory before creating FILE; a
+    // program that does not could still have created it meanwhile, and its
+    // content must not be lost without being read.
+    let rename = match mode {
+        OpenMode::Overwrite => Rename::Replace,
+        _ => Rename::NoClobber,
+    };
+    match commit(path, temp, target, rename) {
+        Err(Error::FileAccess { source, .. })
+            if source.kind() == io::ErrorKind::AlreadyExists && mode == OpenMode::CreateNew =>
+        {
+            return Err(Error::FileExists {
+                path: path.to_path_buf(),
+            });
+        }
+        Err(Error::FileAccess { source, .. }) if source.kind() == io::ErrorKind::AlreadyExists => {
+            return Err(access(
+                path,
+                "create",
+                io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    "another program created the file at the same time; nothing was written, try again",
+                ),
+            ));
+        }
+        other => other?,
+    }
+    sync_dir_handle(path, directory)?;
+    Ok(Updated {
+        value,
+        created: true,
+        written: true,
+    })
+}
+
+/// FILE is a FIFO or character device: write through it. Opened only when
+/// `edit` has succeeded (the content is buffered until then, unless it
+/// outgrows the buffer), so a failure usually leaves it unopened; a reader
+/// of a FIFO then sees nothing rather than half a file.
+fn write_in_place<T>(
+    path: &Path,
+    edit: impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, T), Error>,
+) -> Result<Updated<T>, Error> {
+    let device = OpenOnWrite { path, file: None };
+    let (outcome, value) = stream(device, path, |writer| edit(None, writer))?;
+    Ok(Updated {
+        value,
+        created: false,
+        written: outcome == Outcome::Changed,
+    })
+}
+
+/// A writer that opens `path` for writing at its first write or flush. No
+/// truncation: FIFOs and character devices have nothing to truncate.
+struct OpenOnWrite<'p> {
+    path: &'p Path,
+    file: Option<File>,
+}
+
+impl OpenOnWrite<'_> {
+    fn file(&mut self) -> io::Result<&mut File> {
+        if self.file.is_none() {
+            self.file = Some(OpenOptions::new().write(true).open(self.path)?);
+        }
+        self.file
+            .as_mut()
+            .ok_or_else(|| io::Error::other("unreachable: the file was just opened"))
+    }
+}
+
+impl Write for OpenOnWrite<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.file()?.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        // Opening even when nothing was written: a reader waiting on a FIFO
+        // must see the end of an empty file, not wait forever.
+        self.file()?.flush()
+    }
+}
+
+/// Runs `edit` over a buffered `inner`. Only a `Changed` result is flushed;
+/// on an error or `Unchanged` the buffer is dropped unwritten (`into_parts`,
+/// since dropping a `BufWriter` would flush it).
+fn stream<W: Write, T>(
+    inner: W,
+    path: &Path,
+    edit: impl FnOnce(&mut dyn Write) -> Result<(Outcome, T), Error>,
+) -> Result<(Outcome, T), Error> {
+    let mut writer = BufWriter::with_capacity(BUFFER_BYTES, inner);
+    let result = edit(&mut writer);
+    if let Ok((Outcome::Changed, _)) = result
+        && let Err(error) = writer.flush()
+    {
+        let _ = writer.into_parts();
+        return Err(access(path, "write", error));
+    }
+    let _ = writer.into_parts();
+    result
+}
+
+/// A temporary file beside `target`, named `.NAME.XXXXXX.tmp`.
+fn temp_file(
+    path: &Path,
+    target: &Path,
+    permissions: Option<Permissions>,
+) -> Result<NamedTempFile, Error> {
+    let name = target.file_name().map(OsStrExt::as_bytes).unwrap_or(b"");
+    let mut prefix = b".".to_vec();
+    prefix.extend_from_slice(&name[..name.len().min(TEMP_NAME_BYTES)]);
+    prefix.push(b'.');
+    let prefix = OsString::from_vec(prefix);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    if let Some(permissions) = permissions {
+        builder.permissions(permissions);
+    }
+    builder.tempfile_in(parent_dir(target)).map_err(|error| {
+        access(
+            path,
+            "create a temporary file in the file's directory (replacing the file atomically needs write permission there)",
+            error,
+        )
+    })
+}
+
+/// Removes an unused temporary file. A failure to remove it cannot be
+/// reported usefully (FILE is fine); `NamedTempFile`'s drop would ignore it
+/// the same way.
+fn discard(temp: NamedTempFile) {
+    let _ = temp.close();
+}
+
+/// Gives the temporary file FILE's owner, group and mode. Owner first:
+/// `chown` clears the set-user-ID and set-group-ID bits.
+fn keep_owner_and_mode(path: &Path, temp: &File, original: &Metadata) -> Result<(), Error> {
+    let current = temp
+        .metadata()
+        .map_err(|error| access(path, "keep the owner of", error))?;
+    let uid = (current.uid() != original.uid()).then_some(original.uid());
+    let gid = (current.gid() != original.gid()).then_some(original.gid());
+    if uid.is_some() || gid.is_some() {
+        fchown(temp, uid, gid).map_err(|error| {
+            if error.kind() == io::ErrorKind::PermissionDenied {
+                access(
+                    path,
+                    "keep the owner of",
+                    io::Error::new(
+                        io::ErrorKind::PermissionDenied,
+                        format!(
+                            "the file belongs to user {} and group {}, which this user cannot give \
+                             to the new version; run as root or as that user (the file was left unchanged)",
+                            original.uid(),
+                            original.gid()
+                        ),
+                    ),
+                )
+            } else {
+                access(path, "keep the owner of", error)
+            }
+        })?;
+    }
+    temp.set_permissions(Permissions::from_mode(original.mode() & 0o7777))
+        .map_err(|error| access(path, "keep the mode of", error))
+}
+
+enum Rename {
+    /// Over an existing file.
+    Replace,
+    /// Only if nothing is there (`AlreadyExists` otherwise).
+    NoClobber,
+}
+
+/// Puts the new content on disk, then renames it to `target`. On failure
+/// the temporary file is removed (dropping the `PersistError` drops it).
+fn commit(path: &Path, temp: NamedTempFile, target: &Path, rename: Rename) -> Result<(), Error> {
+    // fsync before rename: otherwise a crash could leave the new name
+    // pointing at a file whose blocks never reached the disk.
+    temp.as_file()
+        .sync_all()
+        .map_err(|error| access(path, "write", error))?;
+    let persisted = match rename {
+        Rename::Replace => temp.persist(target).map(drop),
+        Rename::NoClobber => temp.persist_noclobber(target).map(drop),
+    };
+    persisted.map_err(|error| access(path, "replace", error.error))
+}
+
+/// Makes the rename itself durable.
+fn sync_dir(path: &Path, directory: &Path) -> Result<(), Error> {
+    let directory =
+        File::open(directory).map_err(|error| access(path, "sync the directory of", error))?;
+    sync_dir_handle(path, &directory)
+}
+
+fn sync_dir_handle(path: &Path, directory: &File) -> Result<(), Error> {
+    match directory.sync_all() {
+        Ok(()) => Ok(()),
+        // Some file systems cannot fsync a directory (EINVAL); there is
+        // nothing more to do there, and the rename has happened.
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
+            ) =>
+        {
+            Ok(())
+        }
+        Err(error) => Err(access(path, "sync the directory of", error)),
+    }
+}
+
+fn access(path: &Path, action: &'static str, source: io::Error) -> Error {
+    Error::FileAccess {
+        path: path.to_path_buf(),
+        action,
+        source,
+    }
+}
+
+fn is_a_directory(path: &Path) -> Error {
+    access(
+        path,
+        "open",
+        io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "is a directory; give the path of the password file",
+        ),
+    )
+}
+
+fn unsupported(path: &Path, what: &'static str) -> Error {
+    access(
+        path,
+        "open",
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("is {what}, not a password file; give the path of a regular file"),
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+    use std::os::unix::fs::symlink;
+    use std::sync::{Arc, Barrier};
+    use std::time::{Duration, SystemTime};
+
+    /// An edit that copies the old content and appends `line`.
+    fn append(
+        line: &'static [u8],
+    ) -> impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, ()), Error> {
+        move |reader, writer| {
+            if let Some(reader) = reader {
+                io::copy(reader, writer).unwrap();
+            }
+            writer.write_all(line).unwrap();
+            Ok((Outcome::Changed, ()))
+        }
+    }
+
+    fn listing(dir: &Path) -> BTreeSet<OsString> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect()
+    }
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().mode() & 0o7777
+    }
+
+    /// The process umask, read without a system call that needs `unsafe`.
+    fn current_umask() -> u32 {
+        let status = fs::read_to_string("/proc/self/status").unwrap();
+        let line = status
+            .lines()
+            .find_map(|line| line.strip_prefix("Umask:"))
+            .unwrap();
+        u32::from_str_radix(line.trim(), 8).unwrap()
+    }
+
+    #[test]
+    fn changes_replace_the_file_and_keep_its_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("htpasswd");
+        fs::write(&file, b"a:1\n").unwrap();
+        fs::set_permissions(&file, Permissions::from_mode(0o640)).unwrap();
+        let updated = update(&file, OpenMode::MustExist, append(b"b:2\n")).unwrap();
+        assert_eq!(
+            updated,
+            Updated {
+                value: (),
+                created: false,
+                written: true
+            }
+        );
+        assert_eq!(fs::read(&file).unwrap(), b"a:1\nb:2\n");
+        assert_eq!(mode(&file), 0o640);
+        assert_eq!(listing(dir.path()), BTreeSet::from(["htpasswd".into()]));
+    }
+
+    #[test]
+    fn owner_and_group_are_kept_when_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("htpasswd");
+        fs::write(&file, b"a:1\n").unwrap();
+        if fs::metadata(&file).unwrap().uid() != 0 {
+            // Only root can give a file to someone else; nothing to test.
+            return;
+        }
+        std::os::unix::fs::chown(&file, Some(4321), Some(8765)).unwrap();
+        fs::set_permissions(&file, Permissions::from_mode(0o604)).unwrap();
+        update(&file, OpenMode::MustExist, append(b"b:2\n")).unwrap();
+        let metadata = fs::metadata(&file).unwrap();
+        assert_eq!((metadata.uid(), metadata.gid()), (4321, 8765));
+        assert_eq!(metadata.mode() & 0o7777, 0o604);
+    }
+
+    #[test]
+    fn a_new_file_gets_0666_minus_the_umask() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("new");
+        let updated = update(&file, OpenMode::CreateIfMissing, |reader, writer| {
+            assert!(reader.is_none());
+            writer.write_all(b"u:h\n").unwrap();
+            Ok((Outcome::Changed, 7))
+        })
+        .unwrap();
+        assert_eq!(
+            updated,
+            Updated {
+                value: 7,
+                created: true,
+                written: true
+            }
+        );
+        assert_eq!(fs::read(&file).unwrap(), b"u:h\n");
+        assert_eq!(mode(&file), 0o666 & !current_umask());
+        assert_eq!(listing(dir.path()), BTreeSet::from(["new".into()]));
+    }
+
+    #[test]
+    fn create_new_refuses_an_existing_file_without_calling_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("htpasswd");
+        fs::write(&file, b"a:1\n").unwrap();
+        let error = update(
+            &file,
+            OpenMode::CreateNew,
+            |_, _| -> Result<(Outcome, ()), Error> { panic!("edit must not run") },
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::FileExists { ref path } if path == &file));
+        assert_eq!(fs::read(&file).unwrap(), b"a:1\n");
+
+        // Missing: created.
+        let new = dir.path().join("new");
+        let updated = update(&new, OpenMode::CreateNew, append(b"x:1\n")).unwrap();
+        assert!(updated.created);
+        assert_eq!(fs::read(&new).unwrap(), b"x:1\n");
+    }
+
+    #[test]
+    fn must_exist_on_a_missing_file_is_file_not_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("missing");
+        let error = update(&file, OpenMode::MustExist, append(b"x\n")).unwrap_err();
+        assert!(matches!(error, Error::FileNotFound { ref path } if path == &file));
+        assert!(listing(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn overwrite_does_not_read_and_keeps_the_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("htpasswd");
+        fs::write(&file, b"old:1\n").unwrap();
+        fs::set_permissions(&file, Permissions::from_mode(0o600)).unwrap();
+        let updated = update(&file, OpenMode::Overwrite, append(b"new:1\n")).unwrap();
+        assert!(!updated.created && updated.written);
+        assert_eq!(fs::read(&file).unwrap(), b"new:1\n");
+        assert_eq!(mode(&file), 0o600);
+    }
+
+    #[test]
+    fn unchanged_leaves_inode_and_mtime() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("htpasswd");
+        fs::write(&file, b"a:1\n").unwrap();
+        let old_time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+        File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(old_time)
+            .unwrap();
+        let before = fs::metadata(&file).unwrap();
+        let updated = update(&file, OpenMode::MustExist, |reader, writer| {
+            io::copy(reader.unwrap(), writer).unwrap();
+            Ok((Outcome::Unchanged, ()))
+        })
+        .unwrap();
+        assert!(!updated.written);
+        let after = fs::metadata(&file).unwrap();
+        assert_eq!(after.ino(), before.ino());
+        assert_eq!(after.modified().unwrap(), old_time);
+        assert_eq!(listing(dir.path()), BTreeSet::from(["htpasswd".into()]));
+    }
+
+    #[test]
+    fn an_error_in_edit_leaves_the_file_and_the_directory_as_they_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("htpasswd");
+        fs::write(&file, b"a:1\r\n# keep\n").unwrap();
+        let before = listing(dir.path());
+        let inode = fs::metadata(&file).unwrap().ino();
+        for mode in [
+            OpenMode::MustExist,
+            OpenMode::CreateIfMissing,
+            OpenMode::Overwrite,
+        ] {
+            let error = update(&file, mode, |_, writer| -> Result<(Outcome, ()), Error> {
+                writer.write_all(b"half").unwrap();
+                Err(Error::UserNotFound { user: "x".into() })
+            })
+            .unwrap_err();
+            assert!(matches!(error, Error::UserNotFound { .. }));
+            assert_eq!(fs::read(&file).unwrap(), b"a:1\r\n# keep\n");
+            assert_eq!(fs::metadata(&file).unwrap().ino(), inode);
+            assert_eq!(listing(dir.path()), before);
+        }
+        // Nor is a missing file created.
+        let new = dir.path().join("new");
+        update(
+            &new,
+            OpenMode::CreateIfMissing,
+            |_, _| -> Result<(Outcome, ()), Error> { Err(Error::UsernameEmpty) },
+        )
+        .unwrap_err();
+        assert_eq!(listing(dir.path()), before);
+    }
+
+    #[test]
+    fn a_symlink_is_followed_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real");
+        fs::create_dir(&real).unwrap();
+        let links = dir.path().join("links");
+        fs::create_dir(&links).unwrap();
+        fs::write(real.join("htpasswd"), b"a:1\n").unwrap();
+        // links/second -> first -> ../real/htpasswd: a chain of relative links.
+        symlink("../real/htpasswd", links.join("first")).unwrap();
+        symlink("first", links.join("second")).unwrap();
+
+        update(&links.join("second"), OpenMode::MustExist, append(b"b:2\n")).unwrap();
+        assert_eq!(fs::read(real.join("htpasswd")).unwrap(), b"a:1\nb:2\n");
+        for link in ["first", "second"] {
+            assert!(
+                fs::symlink_metadata(links.join(link))
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+        }
+        assert_eq!(
+            fs::read_link(links.join("first")).unwrap(),
+            Path::new("../real/htpasswd")
+        );
+        // The temporary file went beside the target, and is gone.
+        assert_eq!(listing(&real), BTreeSet::from(["htpasswd".into()]));
+        assert_eq!(
+            listing(&links),
+            BTreeSet::from(["first".into(), "second".into()])
+        );
+    }
+
+    #[test]
+    fn a_dangling_symlink_gets_its_target_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("link");
+        symlink("target", &link).unwrap();
+        let error = update(&link, OpenMode::MustExist, append(b"x\n")).unwrap_err();
+        assert!(matches!(error, Error::FileNotFound { .. }));
+
+        let updated = update(&link, OpenMode::CreateIfMissing, append(b"u:1\n")).unwrap();
+        assert!(updated.created);
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read(dir.path().join("target")).unwrap(), b"u:1\n");
+    }
+
+    #[test]
+    fn a_symlink_loop_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        symlink("b", dir.path().join("a")).unwrap();
+        symlink("a", dir.path().join("b")).unwrap();
+        let error = update(
+            &dir.path().join("a"),
+            OpenMode::CreateIfMissing,
+            append(b"x\n"),
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::FileAccess { .. }), "{error:?}");
+        assert_eq!(listing(dir.path()).len(), 2);
+    }
+
+    #[test]
+    fn a_directory_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        for mode in [
+            OpenMode::MustExist,
+            OpenMode::Overwrite,
+            OpenMode::CreateNew,
+        ] {
+            let error = update(dir.path(), mode, append(b"x\n")).unwrap_err();
+            assert!(
+                matches!(&error, Error::FileAccess { source, .. } if source.kind() == io::ErrorKind::IsADirectory),
+                "{error:?}"
+            );
+        }
+        let error = read(dir.path(), |_| Ok(())).unwrap_err();
+        assert!(
+            matches!(&error, Error::FileAccess { source, .. } if source.kind() == io::ErrorKind::IsADirectory)
+        );
+        assert!(error.to_string().contains("is a directory"));
+    }
+
+    #[test]
+    fn a_missing_directory_is_a_file_access_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("no/such/dir/htpasswd");
+        let error = update(&file, OpenMode::CreateIfMissing, append(b"x\n")).unwrap_err();
+        assert!(
+            matches!(&error, Error::FileAccess { source, .. } if source.kind() == io::ErrorKind::NotFound),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_fifo_is_written_in_place_by_overwrite_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let status = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(status.success());
+
+        // Modes that would read it, or must not clobber it, refuse without opening it.
+        for mode in [OpenMode::MustExist, OpenMode::CreateIfMissing] {
+            let error = update(&fifo, mode, append(b"x\n")).unwrap_err();
+            assert!(matches!(error, Error::FileAccess { .. }), "{error:?}");
+        }
+        let error = update(&fifo, OpenMode::CreateNew, append(b"x\n")).unwrap_err();
+        assert!(matches!(error, Error::FileExists { .. }));
+
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || fs::read(fifo).unwrap())
+        };
+        let result = update(&fifo, OpenMode::Overwrite, |reader, writer| {
+            assert!(reader.is_none());
+            writer.write_all(b"u:h\n").unwrap();
+            Ok((Outcome::Changed, ()))
+        });
+        if result.is_err() {
+            // Unblock the reader so that the test fails instead of hanging.
+            drop(File::options().write(true).open(&fifo));
+        }
+        let updated = result.unwrap();
+        assert!(updated.written && !updated.created);
+        assert_eq!(reader.join().unwrap(), b"u:h\n");
+        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert_eq!(listing(dir.path()), BTreeSet::from(["fifo".into()]));
+    }
+
+    #[test]
+    fn a_character_device_is_written_in_place() {
+        let updated = update(
+            Path::new("/dev/null"),
+            OpenMode::Overwrite,
+            append(b"u:h\n"),
+        )
+        .unwrap();
+        assert!(updated.written);
+    }
+
+    #[test]
+    fn read_streams_and_reports_a_missing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("htpasswd");
+        let error = read(&file, |_| Ok(())).unwrap_err();
+        assert!(matches!(error, Error::FileNotFound { ref path } if path == &file));
+        fs::write(&file, b"a:1\nb:2\n").unwrap();
+        let lines = read(&file, |reader| Ok(reader.lines().count())).unwrap();
+        assert_eq!(lines, 2);
+    }
+
+    /// Many writers at once, each appending its own line: the lock makes them
+    /// take turns, so no update is lost (Apache loses most, defect D13).
+    fn concurrent_appends(file: &Path) {
+        const WRITERS: usize = 20;
+        let barrier = Arc::new(Barrier::new(WRITERS));
+        let threads: Vec<_> = (0..WRITERS)
+            .map(|i| {
+                let barrier = Arc::clone(&barrier);
+                let file = file.to_path_buf();
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    update(&file, OpenMode::CreateIfMissing, |reader, writer| {
+                        if let Some(reader) = reader {
+                            io::copy(reader, writer).unwrap();
+                        }
+                        // Widen the window in which a lost update would happen.
+                        std::thread::sleep(Duration::from_millis(2));
+                        writeln!(writer, "user{i}:hash").unwrap();
+                        Ok((Outcome::Changed, ()))
+                    })
+                    .unwrap();
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        let content = fs::read_to_string(file).unwrap();
+        let lines: BTreeSet<&str> = content.lines().collect();
+        assert_eq!(content.lines().count(), WRITERS, "{content}");
+        for i in 0..WRITERS {
+            assert!(
+                lines.contains(format!("user{i}:hash").as_str()),
+                "{content}"
+            );
+        }
+    }
+
+    #[test]
+    fn concurrent_updates_of_an_existing_file_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("htpasswd");
+        fs::write(&file, b"").unwrap();
+        concurrent_appends(&file);
+        assert_eq!(listing(dir.path()), BTreeSet::from(["htpasswd".into()]));
+    }
+
+    #[test]
+    fn concurrent_creates_of_a_missing_file_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("htpasswd");
+        concurrent_appends(&file);
+        assert_eq!(listing(dir.path()), BTreeSet::from(["htpasswd".into()]));
+    }
+}

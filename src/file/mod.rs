@@ -1,1 +1,950 @@
-//! Streaming, byte-preserving reading and editing of htpasswd files (being written).
+//! Streaming, byte-preserving reading and editing of htpasswd lines.
+//!
+//! Its job: read an htpasswd file line by line the way servers and Apache's
+//! `htpasswd` do (compat spec §7.2), hand each entry to the caller, and copy
+//! a file to a new one with one user's lines replaced, added or removed
+//! (§7.3, with Apache's defects D6, D7, D8 and D28 fixed, §12).
+//!
+//! What it must never do:
+//!
+//! - hold a whole file: lines are read into one reused buffer and written
+//!   straight out, so memory is bounded by the longest line, not the file;
+//! - change a byte it was not asked to change: comments, blank and
+//!   white-space-only lines, unknown lines, CRLF endings, NUL bytes, invalid
+//!   UTF-8, lines of any length and a missing final newline all pass through;
+//! - know about hash formats (the caller decides whether a stored hash is
+//!   good enough) or about where the bytes come from and go to (that is
+//!   [`crate::store`]'s job);
+//! - put a hash into an error or a `Debug` string (a `{PLAIN}` "hash" is a
+//!   password).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, BufRead, Write};
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use crate::error::Error;
+use crate::username::{Username, escape_for_terminal};
+
+/// What a line of an htpasswd file is, as servers and Apache read it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum LineKind<'a> {
+    /// Nothing but white space (possibly nothing at all).
+    Blank,
+    /// `#` as the first byte after leading white space.
+    Comment,
+    /// `USER:HASH`: `user` is what lies between the leading white space and
+    /// the first `:`, `hash` what follows it, without the line ending.
+    Entry { user: &'a [u8], hash: &'a [u8] },
+    /// Not blank, not a comment, and without a `:`.
+    Malformed,
+}
+
+impl fmt::Debug for LineKind<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LineKind::Blank => f.write_str("Blank"),
+            LineKind::Comment => f.write_str("Comment"),
+            LineKind::Entry { user, hash } => f
+                .debug_struct("Entry")
+                .field("user", &escape_for_terminal(user))
+                .field("hash", &Redacted(hash.len()))
+                .finish(),
+            LineKind::Malformed => f.write_str("Malformed"),
+        }
+    }
+}
+
+/// Shows a hash's length instead of its bytes.
+struct Redacted(usize);
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
+}
+
+/// The white space C's `isspace` knows in the "C" locale, which is what
+/// Apache's `htpasswd` skips before the user name (compat spec §7.2 step 1).
+fn is_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// Classifies one line; `line` may include its line ending.
+///
+/// Unlike Apache (defect D7) the whole line is classified at once, whatever
+/// its length. A bare `\r` at the very end of a file's last line (no `\n`
+/// after it) is not a line ending and so stays part of the hash.
+pub fn classify(line: &[u8]) -> LineKind<'_> {
+    let start = line
+        .iter()
+        .position(|&byte| !is_space(byte))
+        .unwrap_or(line.len());
+    let rest = &line[start..];
+    match rest.first() {
+        None => LineKind::Blank,
+        Some(b'#') => LineKind::Comment,
+        Some(_) => match memchr::memchr(b':', rest) {
+            Some(colon) => LineKind::Entry {
+                user: &rest[..colon],
+                hash: without_ending(&rest[colon + 1..]),
+            },
+            None => LineKind::Malformed,
+        },
+    }
+}
+
+/// How a line ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineEnding {
+    /// `\n`.
+    Lf,
+    /// `\r\n`.
+    CrLf,
+    /// No ending: the last line of a file without a final newline.
+    None,
+}
+
+impl LineEnding {
+    /// The ending's bytes (empty for [`LineEnding::None`]).
+    pub fn as_bytes(self) -> &'static [u8] {
+        match self {
+            LineEnding::Lf => b"\n",
+            LineEnding::CrLf => b"\r\n",
+            LineEnding::None => b"",
+        }
+    }
+}
+
+/// The ending of `line` (a line as read, including its ending if it has one).
+pub fn line_ending(line: &[u8]) -> LineEnding {
+    if line.ends_with(b"\r\n") {
+        LineEnding::CrLf
+    } else if line.ends_with(b"\n") {
+        LineEnding::Lf
+    } else {
+        LineEnding::None
+    }
+}
+
+fn without_ending(bytes: &[u8]) -> &[u8] {
+    &bytes[..bytes.len() - line_ending(bytes).as_bytes().len()]
+}
+
+/// What to do with a line that is neither blank, a comment nor an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MalformedLines {
+    /// Copy it unchanged (htpass: a file with notes in it is still usable).
+    Keep,
+    /// Stop with [`Error::InvalidFile`] naming its line (Apache's `htpasswd`,
+    /// exit 7, compat spec §7.2 step 3).
+    Reject,
+}
+
+fn on_malformed(malformed: MalformedLines, path: &Path, line: u64) -> Result<(), Error> {
+    match malformed {
+        MalformedLines::Keep => Ok(()),
+        MalformedLines::Reject => Err(Error::InvalidFile {
+            path: path.to_path_buf(),
+            line,
+        }),
+    }
+}
+
+/// One entry seen while reading: its 1-based line number, user and hash.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EntryRecord {
+    pub line: u64,
+    pub user: Vec<u8>,
+    pub hash: Vec<u8>,
+}
+
+impl fmt::Debug for EntryRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EntryRecord")
+            .field("line", &self.line)
+            .field("user", &escape_for_terminal(&self.user))
+            .field("hash", &Redacted(self.hash.len()))
+            .finish()
+    }
+}
+
+/// Reads lines into one reused buffer, counting them. `read_until` keeps
+/// every byte (NUL, invalid UTF-8, `\r`), unlike `lines()`.
+struct LineReader<'p, R> {
+    reader: R,
+    buffer: Vec<u8>,
+    number: u64,
+    path: &'p Path,
+}
+
+impl<'p, R: BufRead> LineReader<'p, R> {
+    fn new(reader: R, path: &'p Path) -> Self {
+        LineReader {
+            reader,
+            buffer: Vec::with_capacity(256),
+            number: 0,
+            path,
+        }
+    }
+
+    /// The next line with its ending, and its number; `None` at the end.
+    fn next_line(&mut self) -> Result<Option<(u64, &[u8])>, Error> {
+        self.buffer.clear();
+        let read = self
+            .reader
+            .read_until(b'\n', &mut self.buffer)
+            .map_err(|source| access(self.path, "read", source))?;
+        if read == 0 {
+            return Ok(None);
+        }
+        self.number += 1;
+        Ok(Some((self.number, &self.buffer)))
+    }
+}
+
+fn access(path: &Path, action: &'static str, source: io::Error) -> Error {
+    Error::FileAccess {
+        path: path.to_path_buf(),
+        action,
+        source,
+    }
+}
+
+fn put(writer: &mut impl Write, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    writer
+        .write_all(bytes)
+        .map_err(|source| access(path, "write", source))
+}
+
+fn flush(writer: &mut impl Write, path: &Path) -> Result<(), Error> {
+    writer
+        .flush()
+        .map_err(|source| access(path, "write", source))
+}
+
+/// Streams `reader` and calls `visit(line, user, hash)` for every entry, in
+/// file order, until it returns `ControlFlow::Break` or the file ends.
+///
+/// With [`MalformedLines::Reject`] a malformed line read before the stop is
+/// [`Error::InvalidFile`]; lines after a `Break` are not read.
+pub fn for_each_entry<R: BufRead>(
+    reader: R,
+    path: &Path,
+    malformed: MalformedLines,
+    mut visit: impl FnMut(u64, &[u8], &[u8]) -> Result<ControlFlow<()>, Error>,
+) -> Result<(), Error> {
+    let mut lines = LineReader::new(reader, path);
+    while let Some((number, line)) = lines.next_line()? {
+        match classify(line) {
+            LineKind::Entry { user, hash } => {
+                if visit(number, user, hash)?.is_break() {
+                    return Ok(());
+                }
+            }
+            LineKind::Malformed => on_malformed(malformed, path, number)?,
+            LineKind::Blank | LineKind::Comment => {}
+        }
+    }
+    Ok(())
+}
+
+/// The first entry of `user`, or `None`. Servers (nginx, Apache httpd) use
+/// the first entry of a user, so reading stops there: with
+/// [`MalformedLines::Reject`] only the lines before it are checked.
+pub fn find_entry<R: BufRead>(
+    reader: R,
+    path: &Path,
+    user: &Username,
+    malformed: MalformedLines,
+) -> Result<Option<EntryRecord>, Error> {
+    let mut found = None;
+    for_each_entry(reader, path, malformed, |line, entry_user, hash| {
+        if entry_user != user.as_bytes() {
+            return Ok(ControlFlow::Continue(()));
+        }
+        found = Some(EntryRecord {
+            line,
+            user: entry_user.to_vec(),
+            hash: hash.to_vec(),
+        });
+        Ok(ControlFlow::Break(()))
+    })?;
+    Ok(found)
+}
+
+/// Writes the record `USER:HASH` followed by `ending`.
+pub fn write_record<W: Write>(
+    mut writer: W,
+    path: &Path,
+    user: &Username,
+    hash: &[u8],
+    ending: LineEnding,
+) -> Result<(), Error> {
+    check_hash(path, hash)?;
+    put(&mut writer, path, user.as_bytes())?;
+    put(&mut writer, path, b":")?;
+    put(&mut writer, path, hash)?;
+    put(&mut writer, path, ending.as_bytes())
+}
+
+/// A line break inside a new hash (possible only for a plain-text "hash")
+/// would split the record and corrupt the file; refuse it before writing.
+fn check_hash(path: &Path, hash: &[u8]) -> Result<(), Error> {
+    if memchr::memchr2(b'\n', b'\r', hash).is_some() {
+        return Err(access(
+            path,
+            "write",
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the new entry contains a line break, which would corrupt the file; \
+                 choose a password without one",
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What [`upsert`] did to the user's entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UpsertOutcome {
+    /// The user was not in the file; the record was appended.
+    Added,
+    /// Every entry of the user was replaced by the new record.
+    Updated,
+    /// The user's first entry was good (`existing_ok` said so); the output
+    /// equals the input, and the caller need not write it.
+    Unchanged,
+}
+
+/// Copies `reader` to `writer`, setting USER's hash.
+///
+/// - `no_update` and USER present: [`Error::UserExists`]; the caller must
+///   discard what was written.
+/// - `existing_ok(hash)` is asked about USER's **first** entry only, as
+///   servers use the first. `Ok(true)`: every line is copied unchanged,
+///   duplicates included → [`UpsertOutcome::Unchanged`].
+/// - Otherwise every entry of USER (all duplicates, as Apache does, D19) is
+///   replaced by `USER:NEWHASH` plus the ending that line had: CRLF stays
+///   CRLF (D28 fixed), a last line without an ending gets `\n`. Leading white
+///   space of the old line is dropped → [`UpsertOutcome::Updated`].
+/// - USER absent: `USER:NEWHASH` is appended with the ending of the last line
+///   that had one (so a CRLF file stays CRLF; `\n` if no line had one). If
+///   the file does not end with a line ending, that same ending is written
+///   first, so the record is never glued to the last line (D6 fixed)
+///   → [`UpsertOutcome::Added`]. `reader` `None` (a new file): just the
+///   record and `\n`.
+///
+/// `new_hash` is called at most once and only when needed: an unchanged
+/// entry costs no hashing (bcrypt is slow on purpose).
+///
+/// `reader` is a trait object rather than a generic so that `None` needs no
+/// type annotation and [`crate::store::update`]'s reader passes straight in.
+#[allow(clippy::too_many_arguments)] // each argument is a separate decision of the caller
+pub fn upsert<W: Write>(
+    reader: Option<&mut dyn BufRead>,
+    mut writer: W,
+    path: &Path,
+    user: &Username,
+    no_update: bool,
+    malformed: MalformedLines,
+    mut existing_ok: impl FnMut(&[u8]) -> Result<bool, Error>,
+    new_hash: impl FnOnce() -> Result<Vec<u8>, Error>,
+) -> Result<UpsertOutcome, Error> {
+    // Called from inside the loop, so the FnOnce sits in an Option; the
+    // result is cached in `replacement`, and the append path runs only when
+    // nothing was replaced, so it is called at most once.
+    let mut new_hash = Some(new_hash);
+    // (`write_record` checks it for line breaks.)
+    let mut record_hash = || -> Result<Vec<u8>, Error> {
+        let make = new_hash.take().ok_or_else(|| {
+            access(
+                path,
+                "write",
+                io::Error::other("internal error: the new hash was asked for twice"),
+            )
+        })?;
+        make()
+    };
+
+    let mut seen: u64 = 0;
+    let mut keep = false;
+    // The ending of the last line that had one, and whether the last line
+    // lacked one: together they decide how to append.
+    let mut ending = LineEnding::Lf;
+    let mut unterminated = false;
+    let mut replacement: Option<Vec<u8>> = None;
+
+    if let Some(reader) = reader {
+        let mut lines = LineReader::new(reader, path);
+        while let Some((number, line)) = lines.next_line()? {
+            let this_ending = line_ending(line);
+            unterminated = this_ending == LineEnding::None;
+            if !unterminated {
+                ending = this_ending;
+            }
+            match classify(line) {
+                LineKind::Entry { user: found, hash } if found == user.as_bytes() => {
+                    seen += 1;
+                    if seen == 1 {
+                        if no_update {
+                            return Err(Error::UserExists {
+                                user: user.escaped(),
+                            });
+                        }
+                        keep = existing_ok(hash)?;
+                    }
+                    if keep {
+                        put(&mut writer, path, line)?;
+                    } else {
+                        let hash = match &replacement {
+                            Some(hash) => hash,
+                            None => replacement.insert(record_hash()?),
+                        };
+                        let ending = match this_ending {
+                            LineEnding::None => LineEnding::Lf,
+                            other => other,
+                        };
+                        write_record(&mut writer, path, user, hash, ending)?;
+                    }
+                }
+                LineKind::Malformed => {
+                    on_malformed(malformed, path, number)?;
+                    put(&mut writer, path, line)?;
+                }
+                _ => put(&mut writer, path, line)?,
+            }
+        }
+    }
+
+    let outcome = if seen == 0 {
+        let hash = record_hash()?;
+        if unterminated {
+            put(&mut writer, path, ending.as_bytes())?;
+        }
+        write_record(&mut writer, path, user, &hash, ending)?;
+        UpsertOutcome::Added
+    } else if keep {
+        UpsertOutcome::Unchanged
+    } else {
+        UpsertOutcome::Updated
+    };
+    flush(&mut writer, path)?;
+    Ok(outcome)
+}
+
+/// What [`delete`] removed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeleteOutcome {
+    /// For each requested user, in the order given: how many lines were
+    /// removed (0: not found).
+    pub removed: Vec<(Username, usize)>,
+}
+
+impl DeleteOutcome {
+    /// Lines removed in all.
+    pub fn total(&self) -> usize {
+        self.removed.iter().map(|(_, count)| count).sum()
+    }
+
+    /// The requested users that were not in the file.
+    pub fn not_found(&self) -> impl Iterator<Item = &Username> {
+        self.removed
+            .iter()
+            .filter(|(_, count)| *count == 0)
+            .map(|(user, _)| user)
+    }
+}
+
+/// Copies `reader` to `writer` without any entry line of `users` (every
+/// duplicate too, as Apache does). Everything else passes through unchanged;
+/// deleting the only entry leaves an empty output.
+pub fn delete<R: BufRead, W: Write>(
+    reader: R,
+    mut writer: W,
+    path: &Path,
+    users: &[Username],
+    malformed: MalformedLines,
+) -> Result<DeleteOutcome, Error> {
+    // A map, not a scan of `users`: a batch delete of many users from a big
+    // file stays one pass of O(1) look-ups.
+    let mut counts: HashMap<&[u8], usize> = users.iter().map(|user| (user.as_bytes(), 0)).collect();
+    let mut lines = LineReader::new(reader, path);
+    while let Some((number, line)) = lines.next_line()? {
+        match classify(line) {
+            LineKind::Entry { user, .. } => match counts.get_mut(user) {
+                Some(count) => *count += 1,
+                None => put(&mut writer, path, line)?,
+            },
+            LineKind::Malformed => {
+                on_malformed(malformed, path, number)?;
+                put(&mut writer, path, line)?;
+            }
+            LineKind::Blank | LineKind::Comment => put(&mut writer, path, line)?,
+        }
+    }
+    flush(&mut writer, path)?;
+    let removed = users
+        .iter()
+        .map(|user| (user.clone(), counts[user.as_bytes()]))
+        .collect();
+    Ok(DeleteOutcome { removed })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path() -> &'static Path {
+        Path::new("test.htpasswd")
+    }
+
+    fn user(name: &str) -> Username {
+        Username::new(name).unwrap()
+    }
+
+    /// Runs `upsert` over `input` with a fixed new hash `NEW`; returns the
+    /// output, the outcome and how often `new_hash` ran.
+    fn run_upsert(
+        input: Option<&[u8]>,
+        name: &str,
+        keep_existing: bool,
+    ) -> (Vec<u8>, UpsertOutcome, usize) {
+        let mut output = Vec::new();
+        let mut calls = 0;
+        let mut reader = input;
+        let outcome = upsert(
+            reader.as_mut().map(|r| r as &mut dyn BufRead),
+            &mut output,
+            path(),
+            &user(name),
+            false,
+            MalformedLines::Keep,
+            |_| Ok(keep_existing),
+            || {
+                calls += 1;
+                Ok(b"NEW".to_vec())
+            },
+        )
+        .unwrap();
+        (output, outcome, calls)
+    }
+
+    fn run_delete(input: &[u8], names: &[&str]) -> (Vec<u8>, DeleteOutcome) {
+        let users: Vec<Username> = names.iter().map(|name| user(name)).collect();
+        let mut output = Vec::new();
+        let outcome = delete(input, &mut output, path(), &users, MalformedLines::Keep).unwrap();
+        (output, outcome)
+    }
+
+    const MIXED: &[u8] = b"# comment\r\n\nalice:OLD\r\n   \t\nnot an entry\nbob:B\n  \n";
+
+    #[test]
+    fn classify_follows_apache() {
+        assert_eq!(classify(b""), LineKind::Blank);
+        assert_eq!(classify(b" \t\x0b\x0c\r\n"), LineKind::Blank);
+        assert_eq!(classify(b"\r\n"), LineKind::Blank);
+        assert_eq!(classify(b"  # x:y\n"), LineKind::Comment);
+        assert_eq!(classify(b"no colon\n"), LineKind::Malformed);
+        assert_eq!(
+            classify(b"  alice :a:b\r\n"),
+            LineKind::Entry {
+                user: b"alice ",
+                hash: b"a:b"
+            }
+        );
+        assert_eq!(
+            classify(b"u:h"),
+            LineKind::Entry {
+                user: b"u",
+                hash: b"h"
+            }
+        );
+        // A trailing space is part of the hash (nginx keeps it too).
+        assert_eq!(
+            classify(b"u:h \n"),
+            LineKind::Entry {
+                user: b"u",
+                hash: b"h "
+            }
+        );
+        // `#` later in a line is data.
+        assert_eq!(
+            classify(b"a#b:c\n"),
+            LineKind::Entry {
+                user: b"a#b",
+                hash: b"c"
+            }
+        );
+        // A bare CR at the very end is not a line ending.
+        assert_eq!(
+            classify(b"u:h\r"),
+            LineKind::Entry {
+                user: b"u",
+                hash: b"h\r"
+            }
+        );
+    }
+
+    #[test]
+    fn line_endings() {
+        assert_eq!(line_ending(b"a\r\n"), LineEnding::CrLf);
+        assert_eq!(line_ending(b"a\n"), LineEnding::Lf);
+        assert_eq!(line_ending(b"a"), LineEnding::None);
+        assert_eq!(line_ending(b"a\r"), LineEnding::None);
+        assert_eq!(line_ending(b""), LineEnding::None);
+    }
+
+    #[test]
+    fn debug_never_shows_a_hash() {
+        let shown = format!(
+            "{:?} {:?}",
+            classify(b"u:{PLAIN}secret\n"),
+            EntryRecord {
+                line: 1,
+                user: b"u".to_vec(),
+                hash: b"{PLAIN}secret".to_vec()
+            }
+        );
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(shown.contains("13 bytes"), "{shown}");
+    }
+
+    #[test]
+    fn for_each_entry_visits_in_order_with_line_numbers() {
+        let mut seen = Vec::new();
+        for_each_entry(MIXED, path(), MalformedLines::Keep, |line, user, hash| {
+            seen.push((line, user.to_vec(), hash.to_vec()));
+            Ok(ControlFlow::Continue(()))
+        })
+        .unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                (3, b"alice".to_vec(), b"OLD".to_vec()),
+                (6, b"bob".to_vec(), b"B".to_vec())
+            ]
+        );
+    }
+
+    #[test]
+    fn for_each_entry_stops_on_break() {
+        let mut count = 0;
+        for_each_entry(
+            &b"a:1\nb:2\nc:3\n"[..],
+            path(),
+            MalformedLines::Keep,
+            |_, _, _| {
+                count += 1;
+                Ok(ControlFlow::Break(()))
+            },
+        )
+        .unwrap();
+        assert_eq!(count, 1);
+    }
+
+    #[test]
+    fn reject_names_the_malformed_line() {
+        let error = for_each_entry(MIXED, path(), MalformedLines::Reject, |_, _, _| {
+            Ok(ControlFlow::Continue(()))
+        })
+        .unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidFile { line: 5, .. }),
+            "{error:?}"
+        );
+
+        let mut output = Vec::new();
+        let error = delete(
+            MIXED,
+            &mut output,
+            path(),
+            &[user("bob")],
+            MalformedLines::Reject,
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::InvalidFile { line: 5, .. }));
+
+        let mut reader = MIXED;
+        let error = upsert(
+            Some(&mut reader),
+            &mut output,
+            path(),
+            &user("carol"),
+            false,
+            MalformedLines::Reject,
+            |_| Ok(false),
+            || Ok(b"NEW".to_vec()),
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::InvalidFile { line: 5, .. }));
+    }
+
+    #[test]
+    fn find_entry_returns_the_first_and_matches_after_leading_space() {
+        let input = b"# x\n \t alice:FIRST\nalice:SECOND\n";
+        let entry = find_entry(&input[..], path(), &user("alice"), MalformedLines::Keep)
+            .unwrap()
+            .unwrap();
+        assert_eq!(entry.line, 2);
+        assert_eq!(entry.user, b"alice");
+        assert_eq!(entry.hash, b"FIRST");
+        assert!(
+            find_entry(&input[..], path(), &user("bob"), MalformedLines::Keep)
+                .unwrap()
+                .is_none()
+        );
+        // Trailing space is part of the user field: `alice ` is not `alice`.
+        assert!(
+            find_entry(
+                &b"alice :x\n"[..],
+                path(),
+                &user("alice"),
+                MalformedLines::Keep
+            )
+            .unwrap()
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn add_keeps_every_other_byte() {
+        let (output, outcome, calls) = run_upsert(Some(MIXED), "carol", false);
+        assert_eq!(outcome, UpsertOutcome::Added);
+        assert_eq!(calls, 1);
+        let mut expected = MIXED.to_vec();
+        expected.extend_from_slice(b"carol:NEW\n");
+        assert_eq!(output, expected);
+    }
+
+    #[test]
+    fn update_keeps_every_other_byte_and_the_crlf_ending() {
+        let (output, outcome, calls) = run_upsert(Some(MIXED), "alice", false);
+        assert_eq!(outcome, UpsertOutcome::Updated);
+        assert_eq!(calls, 1);
+        assert_eq!(
+            output,
+            b"# comment\r\n\nalice:NEW\r\n   \t\nnot an entry\nbob:B\n  \n"
+        );
+    }
+
+    #[test]
+    fn update_drops_leading_white_space_and_keeps_lf() {
+        let (output, _, _) = run_upsert(Some(b"x:1\n \t bob:OLD\ny:2"), "bob", false);
+        assert_eq!(output, b"x:1\nbob:NEW\ny:2");
+    }
+
+    #[test]
+    fn update_of_a_last_line_without_newline_ends_it() {
+        let (output, outcome, _) = run_upsert(Some(b"a:1\nbob:OLD"), "bob", false);
+        assert_eq!(outcome, UpsertOutcome::Updated);
+        assert_eq!(output, b"a:1\nbob:NEW\n");
+    }
+
+    #[test]
+    fn update_replaces_every_duplicate_hashing_once() {
+        let (output, outcome, calls) =
+            run_upsert(Some(b"bob:1\r\nx:2\nbob:3\nbob:4"), "bob", false);
+        assert_eq!(outcome, UpsertOutcome::Updated);
+        assert_eq!(calls, 1);
+        assert_eq!(output, b"bob:NEW\r\nx:2\nbob:NEW\nbob:NEW\n");
+    }
+
+    #[test]
+    fn unchanged_output_equals_input_and_costs_no_hash() {
+        let input = b"# c\r\nbob:GOOD\r\n\0weird\xff\nbob:DUP\nz:1";
+        let (output, outcome, calls) = run_upsert(Some(input), "bob", true);
+        assert_eq!(outcome, UpsertOutcome::Unchanged);
+        assert_eq!(calls, 0);
+        assert_eq!(output, input);
+    }
+
+    #[test]
+    fn existing_ok_sees_only_the_first_entry() {
+        let mut asked = Vec::new();
+        let mut reader = &b"bob:FIRST\nbob:SECOND\n"[..];
+        upsert(
+            Some(&mut reader),
+            Vec::new(),
+            path(),
+            &user("bob"),
+            false,
+            MalformedLines::Keep,
+            |hash| {
+                asked.push(hash.to_vec());
+                Ok(false)
+            },
+            || Ok(b"NEW".to_vec()),
+        )
+        .unwrap();
+        assert_eq!(asked, vec![b"FIRST".to_vec()]);
+    }
+
+    #[test]
+    fn missing_final_newline_is_repaired_on_append() {
+        let (output, outcome, _) = run_upsert(Some(b"alice:{SHA}x"), "bob", false);
+        assert_eq!(outcome, UpsertOutcome::Added);
+        assert_eq!(output, b"alice:{SHA}x\nbob:NEW\n");
+    }
+
+    #[test]
+    fn append_to_a_crlf_file_uses_crlf() {
+        let (output, _, _) = run_upsert(Some(b"a:1\r\nb:2\r\n"), "bob", false);
+        assert_eq!(output, b"a:1\r\nb:2\r\nbob:NEW\r\n");
+        let (output, _, _) = run_upsert(Some(b"a:1\r\nb:2"), "bob", false);
+        assert_eq!(output, b"a:1\r\nb:2\r\nbob:NEW\r\n");
+    }
+
+    #[test]
+    fn add_to_a_new_or_empty_file_is_just_the_record() {
+        let (output, outcome, _) = run_upsert(None, "bob", false);
+        assert_eq!(outcome, UpsertOutcome::Added);
+        assert_eq!(output, b"bob:NEW\n");
+        let (output, _, _) = run_upsert(Some(b""), "bob", false);
+        assert_eq!(output, b"bob:NEW\n");
+    }
+
+    #[test]
+    fn long_lines_nul_bytes_and_invalid_utf8_pass_through() {
+        let mut input = Vec::new();
+        input.extend_from_slice(b"# ");
+        input.extend(std::iter::repeat_n(b'c', 1 << 20));
+        input.extend_from_slice(b"\nx:1\0junk\nbad\xff\xfe:\xc3\x28\nbob:OLD\n");
+        let mut long_entry = b"long:".to_vec();
+        long_entry.extend(std::iter::repeat_n(b'h', 1 << 20));
+        long_entry.push(b'\n');
+        input.extend_from_slice(&long_entry);
+
+        let prefix = &input[..input.len() - long_entry.len() - b"bob:OLD\n".len()];
+        let (output, _, _) = run_upsert(Some(&input), "bob", false);
+        assert_eq!(output, [prefix, b"bob:NEW\n", &long_entry].concat());
+
+        let (output, _, _) = run_upsert(Some(&input), "carol", false);
+        assert_eq!(output, [&input[..], b"carol:NEW\n"].concat());
+
+        let (output, outcome) = run_delete(&input, &["bob"]);
+        assert_eq!(outcome.total(), 1);
+        assert_eq!(output, [prefix, &long_entry].concat());
+    }
+
+    #[test]
+    fn no_update_refuses_a_present_user_without_hashing() {
+        let mut calls = 0;
+        let mut reader = &b"bob:OLD\n"[..];
+        let error = upsert(
+            Some(&mut reader),
+            Vec::new(),
+            path(),
+            &user("bob"),
+            true,
+            MalformedLines::Keep,
+            |_| Ok(true),
+            || {
+                calls += 1;
+                Ok(b"NEW".to_vec())
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::UserExists { ref user } if user == "bob"));
+        assert_eq!(calls, 0);
+
+        // An absent user is simply added.
+        let mut reader = &b"alice:A\n"[..];
+        let mut output = Vec::new();
+        let outcome = upsert(
+            Some(&mut reader),
+            &mut output,
+            path(),
+            &user("bob"),
+            true,
+            MalformedLines::Keep,
+            |_| Ok(true),
+            || Ok(b"NEW".to_vec()),
+        )
+        .unwrap();
+        assert_eq!(outcome, UpsertOutcome::Added);
+        assert_eq!(output, b"alice:A\nbob:NEW\n");
+    }
+
+    #[test]
+    fn a_hash_with_a_line_break_is_refused() {
+        let error = upsert(
+            None,
+            Vec::new(),
+            path(),
+            &user("bob"),
+            false,
+            MalformedLines::Keep,
+            |_| Ok(false),
+            || Ok(b"{PLAIN}a\nb".to_vec()),
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::FileAccess { .. }));
+        assert!(!error.to_string().contains("{PLAIN}"));
+    }
+
+    #[test]
+    fn errors_from_callbacks_pass_through() {
+        let mut reader = &b"bob:OLD\n"[..];
+        let error = upsert(
+            Some(&mut reader),
+            Vec::new(),
+            path(),
+            &user("bob"),
+            false,
+            MalformedLines::Keep,
+            |_| Err(Error::UsernameEmpty),
+            || Ok(b"NEW".to_vec()),
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::UsernameEmpty));
+    }
+
+    #[test]
+    fn delete_keeps_every_other_byte() {
+        let (output, outcome) = run_delete(MIXED, &["alice"]);
+        assert_eq!(output, b"# comment\r\n\n   \t\nnot an entry\nbob:B\n  \n");
+        assert_eq!(outcome.removed, vec![(user("alice"), 1)]);
+    }
+
+    #[test]
+    fn delete_removes_every_duplicate_and_reports_each_user() {
+        let (output, outcome) = run_delete(
+            b"bob:1\nalice:2\n  bob:3\r\ncarol:4\nbob:5",
+            &["bob", "dave", "carol"],
+        );
+        assert_eq!(output, b"alice:2\n");
+        assert_eq!(
+            outcome.removed,
+            vec![(user("bob"), 3), (user("dave"), 0), (user("carol"), 1)]
+        );
+        assert_eq!(outcome.total(), 4);
+        assert_eq!(outcome.not_found().collect::<Vec<_>>(), vec![&user("dave")]);
+    }
+
+    #[test]
+    fn delete_of_the_last_line_without_newline_and_of_everything() {
+        let (output, _) = run_delete(b"a:1\nb:2", &["b"]);
+        assert_eq!(output, b"a:1\n");
+        let (output, _) = run_delete(b"a:1\nb:2", &["a"]);
+        assert_eq!(output, b"b:2");
+        let (output, _) = run_delete(b"a:1\n", &["a"]);
+        assert_eq!(output, b"");
+    }
+
+    #[test]
+    fn delete_of_an_absent_user_copies_the_input() {
+        let (output, outcome) = run_delete(MIXED, &["nobody"]);
+        assert_eq!(output, MIXED);
+        assert_eq!(outcome.total(), 0);
+    }
+
+    #[test]
+    fn write_record_writes_the_ending_asked_for() {
+        let mut output = Vec::new();
+        write_record(&mut output, path(), &user("u"), b"H", LineEnding::CrLf).unwrap();
+        write_record(&mut output, path(), &user("v"), b"I", LineEnding::None).unwrap();
+        assert_eq!(output, b"u:H\r\nv:I");
+    }
+}
