@@ -1,1 +1,118 @@
-//! Shared helpers for the integration tests (being written).
+//! Shared helpers for the integration tests: a temporary directory that
+//! cleans up after itself, and a builder for the `htpass` program that can
+//! never hang (stdin always set, a timeout always on).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use htpass::Password;
+use htpass::hash::{self, VerifyPolicy};
+
+/// Long enough for bcrypt at cost 4 on a slow CI machine, short enough that
+/// a hang fails the test instead of the whole run.
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A temporary directory, removed when dropped.
+pub struct TestDir {
+    dir: tempfile::TempDir,
+}
+
+impl TestDir {
+    pub fn new() -> TestDir {
+        TestDir {
+            dir: tempfile::Builder::new()
+                .prefix("htpass-test-")
+                .tempdir()
+                .expect("create a temporary directory"),
+        }
+    }
+
+    /// The path of `name` inside the directory (which need not exist).
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Writes `contents` to `name` and returns its path.
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        fs::write(&path, contents).expect("write a test file");
+        path
+    }
+
+    /// The bytes of `name`.
+    pub fn read(&self, name: &str) -> Vec<u8> {
+        fs::read(self.path(name)).expect("read a test file")
+    }
+
+    /// The names in the directory, sorted (to see that nothing was left behind).
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(self.dir.path())
+            .expect("list the test directory")
+            .map(|entry| {
+                entry
+                    .expect("a directory entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// `htpass` run in this directory (see [`htpass`]).
+    pub fn htpass(&self) -> assert_cmd::Command {
+        let mut command = htpass();
+        command.current_dir(self.dir.path());
+        command
+    }
+}
+
+/// The `htpass` binary with an empty, closed standard input (never a
+/// terminal, so it never prompts), a timeout, and no password in its
+/// environment unless a test puts one there.
+pub fn htpass() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_htpass"));
+    command
+        .write_stdin(Vec::new())
+        .timeout(TIMEOUT)
+        .env_remove("HTPASS_TEST_PASSWORD");
+    command
+}
+
+/// The lines of `bytes`, each with its ending (`\n`, `\r\n` or none at the end).
+pub fn lines(bytes: &[u8]) -> Vec<&[u8]> {
+    bytes.split_inclusive(|&b| b == b'\n').collect()
+}
+
+/// `line` without its `\n` or `\r\n`.
+pub fn chomp(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// The hash of the first entry of `user` in the file bytes, as a server reads it.
+pub fn stored_hash<'a>(file: &'a [u8], user: &str) -> Option<&'a [u8]> {
+    lines(file).into_iter().find_map(|line| {
+        chomp(line)
+            .strip_prefix(user.as_bytes())
+            .and_then(|rest| rest.strip_prefix(b":"))
+    })
+}
+
+/// Whether `stored` verifies `password` (plain entries allowed).
+pub fn verifies(stored: &[u8], password: &str) -> bool {
+    hash::verify(
+        &Password::from(password),
+        stored,
+        VerifyPolicy { allow_plain: true },
+    )
+    .is_match()
+}
+
+/// Whether the file at `path` has an entry for `user` that verifies `password`.
+pub fn file_verifies(path: &Path, user: &str, password: &str) -> bool {
+    let file = fs::read(path).expect("read the htpasswd file");
+    stored_hash(&file, user).is_some_and(|stored| verifies(stored, password))
+}

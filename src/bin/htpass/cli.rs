@@ -1,0 +1,335 @@
+//! The command line of `htpass`, as clap structs and nothing else.
+//!
+//! These types describe what may be typed; [`crate::config`] turns them, once,
+//! into plain values before any work starts. No command module sees them.
+//! Numbers that must be in range (`--cost`, `--rounds`) are parsed here with
+//! the library's own range checks, so a value out of range is a usage error
+//! (exit 2) that names the range, before anything is read or written.
+
+use std::ffi::OsString;
+use std::num::IntErrorKind;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use htpass::Error;
+use htpass::hash::{BcryptCost, ShaRounds};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  a file could not be read, written or created; or the user exists (add --no-update)
+  2  usage error
+  3  the password does not match, or hashing failed
+  4  interrupted
+  5  a value is too long (user name over 255 bytes, bcrypt password over 72)
+  6  the user name is not allowed, or the user is not in the file
+  7  the file is not a valid htpasswd file";
+
+/// Create, update and check Apache htpasswd files.
+#[derive(Parser)]
+#[command(
+    name = "htpass",
+    version,
+    propagate_version = true,
+    after_help = EXIT_CODES,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a new file (refused if it exists), optionally with its first user
+    Create(CreateArgs),
+    /// Add a user, or change a user's password; creates FILE if missing
+    #[command(
+        long_about = "Add a user, or change a user's password; creates FILE if missing.\n\n\
+        Idempotent: when the user's stored hash already matches the password and the \
+        requested algorithm and parameters, the line is kept byte for byte and the file \
+        is not rewritten. --rehash forces a new hash."
+    )]
+    Add(AddArgs),
+    /// Check a user's password: exit 0 if it matches, 3 if not, 6 if the user is missing
+    Verify(VerifyArgs),
+    /// Remove users from a file
+    Delete(DeleteArgs),
+    /// List the users of a file, one a line
+    List(ListArgs),
+    /// Print a hash, or a USER:HASH line, without touching any file
+    Hash(HashArgs),
+}
+
+#[derive(Args)]
+pub struct CreateArgs {
+    /// The htpasswd file to create
+    pub file: PathBuf,
+    /// The first user to add (without it, the file is created empty)
+    pub user: Option<OsString>,
+    /// Replace FILE if it exists
+    #[arg(short, long)]
+    pub force: bool,
+    /// Also print the new entry on stdout
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<EntryFormat>,
+    #[command(flatten)]
+    pub algorithm: AlgorithmArgs,
+    #[command(flatten)]
+    pub password: NewPasswordArgs,
+}
+
+#[derive(Args)]
+pub struct AddArgs {
+    /// The htpasswd file (created if missing)
+    pub file: PathBuf,
+    /// The user to add or update
+    pub user: OsString,
+    /// Fail (exit 1) instead of changing the password of an existing user
+    #[arg(long, conflicts_with = "rehash")]
+    pub no_update: bool,
+    /// Write a new hash even when the stored one already matches
+    #[arg(long)]
+    pub rehash: bool,
+    /// Also print the entry on stdout
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<EntryFormat>,
+    #[command(flatten)]
+    pub algorithm: AlgorithmArgs,
+    #[command(flatten)]
+    pub password: NewPasswordArgs,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The htpasswd file
+    pub file: PathBuf,
+    /// The user whose password to check
+    pub user: OsString,
+    /// Accept a bare plain-text entry (Apache on Linux, nginx and the Docker registry do not)
+    #[arg(long)]
+    pub allow_plain: bool,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+#[derive(Args)]
+pub struct DeleteArgs {
+    /// The htpasswd file
+    pub file: PathBuf,
+    /// The users to remove
+    #[arg(required = true, num_args = 1..)]
+    pub users: Vec<OsString>,
+    /// Delete the users that exist and only report the others (exit 0)
+    #[arg(long)]
+    pub ignore_missing: bool,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    /// The htpasswd file
+    pub file: PathBuf,
+    /// Add each entry's algorithm and cost (bcrypt cost or SHA rounds), tab-separated
+    #[arg(short, long)]
+    pub long: bool,
+    /// How to print the users
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ListFormat::Line)]
+    pub format: ListFormat,
+}
+
+#[derive(Args)]
+pub struct HashArgs {
+    /// The user of the line (without it, only the hash is printed)
+    pub user: Option<OsString>,
+    /// What to print
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = EntryFormat::Line)]
+    pub format: EntryFormat,
+    #[command(flatten)]
+    pub algorithm: AlgorithmArgs,
+    #[command(flatten)]
+    pub password: NewPasswordArgs,
+}
+
+/// Where an existing password comes from; without any, a terminal prompt.
+#[derive(Args)]
+#[group(id = "password_source", multiple = false)]
+#[command(next_help_heading = "Password (default: ask on the terminal)")]
+pub struct PasswordArgs {
+    /// Read the password from the first line of standard input
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Read the password from the environment variable VAR
+    #[arg(long, value_name = "VAR")]
+    pub password_env: Option<OsString>,
+    /// Read the password from the first line of the file PATH
+    #[arg(long, value_name = "PATH")]
+    pub password_file: Option<PathBuf>,
+    /// The password itself (other users can see it in `ps`; prefer the options above)
+    #[arg(short = 'p', long, value_name = "VALUE", allow_hyphen_values = true)]
+    pub password: Option<OsString>,
+}
+
+/// Where a password to set comes from.
+#[derive(Args)]
+pub struct NewPasswordArgs {
+    #[command(flatten)]
+    pub source: PasswordArgs,
+    /// Make up a random password of LEN letters and digits (default 24) and print it once
+    #[arg(
+        long,
+        value_name = "LEN",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "24",
+        conflicts_with = "password_source",
+        value_parser = clap::value_parser!(u16).range(12..=256),
+        help_heading = "Password (default: ask on the terminal)"
+    )]
+    pub generate: Option<u16>,
+}
+
+#[derive(Args)]
+#[command(next_help_heading = "Algorithm")]
+pub struct AlgorithmArgs {
+    /// The hash algorithm (sha1, crypt and plain are insecure)
+    #[arg(short, long, value_enum, value_name = "NAME", default_value_t = AlgorithmArg::Bcrypt)]
+    pub algorithm: AlgorithmArg,
+    /// The bcrypt prefix to write, for readers that insist on one [default: 2y]
+    #[arg(long, value_enum, value_name = "VARIANT")]
+    pub bcrypt_variant: Option<BcryptVariantArg>,
+    /// bcrypt cost, 4 to 31 [default: 10]
+    #[arg(short = 'C', long, value_name = "N", value_parser = parse_cost)]
+    pub cost: Option<BcryptCost>,
+    /// sha256/sha512 rounds, 1000 to 999999999 [default: 5000]
+    #[arg(short, long, value_name = "N", value_parser = parse_rounds)]
+    pub rounds: Option<ShaRounds>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum AlgorithmArg {
+    Bcrypt,
+    Apr1,
+    Sha256,
+    Sha512,
+    Sha1,
+    Crypt,
+    Plain,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum BcryptVariantArg {
+    #[value(name = "2y")]
+    TwoY,
+    #[value(name = "2b")]
+    TwoB,
+    #[value(name = "2a")]
+    TwoA,
+}
+
+/// How `hash`, `add` and `create` print an entry.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum EntryFormat {
+    /// USER:HASH (the hash alone without a user)
+    Line,
+    /// The hash alone
+    Hash,
+    /// One JSON object with user, hash, line (and password with --generate)
+    Json,
+}
+
+/// How `list` prints the users.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    /// One user a line, escaped for the terminal
+    Line,
+    /// A JSON array of objects with user, algorithm and cost, exact (a user
+    /// name that is not UTF-8 also comes as user_base64)
+    Json,
+}
+
+fn parse_cost(text: &str) -> Result<BcryptCost, String> {
+    let cost = match parse_number(text) {
+        Number::Value(value) => BcryptCost::new(value),
+        Number::OutOfRange => Err(Error::CostOutOfRange {
+            value: text.to_owned(),
+        }),
+        Number::Invalid => {
+            let (min, max) = (BcryptCost::MIN, BcryptCost::MAX);
+            return Err(format!("not a number; use a cost from {min} to {max}"));
+        }
+    };
+    cost.map_err(|error| error.to_string())
+}
+
+fn parse_rounds(text: &str) -> Result<ShaRounds, String> {
+    let rounds = match parse_number(text) {
+        Number::Value(value) => ShaRounds::new(value),
+        Number::OutOfRange => Err(Error::RoundsOutOfRange {
+            value: text.to_owned(),
+        }),
+        Number::Invalid => {
+            let (min, max) = (ShaRounds::MIN, ShaRounds::MAX);
+            return Err(format!("not a number; use rounds from {min} to {max}"));
+        }
+    };
+    rounds.map_err(|error| error.to_string())
+}
+
+enum Number {
+    Value(u64),
+    /// A number, but negative or beyond `u64`: out of any range we take.
+    OutOfRange,
+    /// Not a number at all.
+    Invalid,
+}
+
+/// Parses a decimal number. Text that is a number but fits no `u64`
+/// (negative, or too large) is out of range rather than "not a number", so
+/// the message names the range whatever the size of the mistake.
+fn parse_number(text: &str) -> Number {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    match text.parse::<u64>() {
+        Ok(value) => Number::Value(value),
+        Err(error) if *error.kind() == IntErrorKind::PosOverflow => Number::OutOfRange,
+        Err(_) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
+            Number::OutOfRange
+        }
+        Err(_) => Number::Invalid,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn cost_and_rounds_are_checked_by_the_library_ranges() {
+        assert_eq!(parse_cost("4").unwrap().get(), 4);
+        assert_eq!(parse_cost("31").unwrap().get(), 31);
+        for bad in ["3", "32", "-1", "4294967300", "99999999999999999999999"] {
+            let error = parse_cost(bad).unwrap_err();
+            assert!(
+                error.contains(&format!("cost {bad} is out of range")),
+                "{error}"
+            );
+            assert!(error.contains("from 4 to 31"), "{error}");
+        }
+        for bad in ["x", "", "+", "1e3"] {
+            let error = parse_cost(bad).unwrap_err();
+            assert!(error.starts_with("not a number"), "{error}");
+            assert!(error.contains("from 4 to 31"), "{error}");
+        }
+        assert_eq!(parse_rounds("1000").unwrap().get(), 1000);
+        for bad in ["999", "1000000000", "18446744073709551616", "5k"] {
+            let error = parse_rounds(bad).unwrap_err();
+            assert!(error.contains("1000 to 999999999"), "{error}");
+        }
+    }
+}

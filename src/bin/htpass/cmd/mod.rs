@@ -1,0 +1,127 @@
+//! The commands of `htpass`, one module each, and what they share: the
+//! warnings about a chosen algorithm and the printing of a new entry.
+//!
+//! Commands receive [`crate::config`] values, never clap structs; they leave
+//! hashing, parsing and file updates to the library and only decide what to
+//! say on stderr and print on stdout.
+
+mod add;
+mod create;
+mod delete;
+mod hash;
+mod list;
+mod verify;
+
+use htpass::frontend::Failure;
+use htpass::frontend::json;
+use htpass::frontend::report::{self, Stdout};
+use htpass::hash::{Algorithm, Params};
+use htpass::{Password, Username};
+use zeroize::Zeroizing;
+
+use crate::config::{Config, OutputFormat};
+
+/// Runs one command.
+pub fn run(config: Config) -> Result<(), Failure> {
+    match config {
+        Config::Create(config) => create::run(config),
+        Config::Add(config) => add::run(config),
+        Config::Verify(config) => verify::run(config),
+        Config::Delete(config) => delete::run(config),
+        Config::List(config) => list::run(config),
+        Config::Hash(config) => hash::run(config),
+    }
+}
+
+/// Refuses what the parameters cannot store, then warns about what they
+/// store badly. Runs once the password is known, before anything is written.
+fn check_password(params: &Params, password: &Password) -> Result<(), Failure> {
+    // bcrypt would silently ignore everything after byte 72 (exit 5).
+    params.check_password(password)?;
+    let algorithm = params.algorithm();
+    // A line break in a plain-text entry would split the line in two.
+    if algorithm == Algorithm::Plain
+        && password
+            .as_bytes()
+            .iter()
+            .any(|&b| b == b'\n' || b == b'\r')
+    {
+        return Err(Failure::Usage(
+            "a plain-text password cannot contain a line break; choose another password, or a hashing algorithm".to_owned(),
+        ));
+    }
+    match algorithm {
+        Algorithm::Sha1 => report::warning(
+            "sha1 ({SHA}) is insecure: it is fast and unsalted, so anyone with the file can recover the passwords; use bcrypt (the default) unless the reader needs {SHA}",
+        ),
+        Algorithm::Crypt => {
+            report::warning(
+                "crypt (DES) is insecure: it is fast to crack; use bcrypt (the default) unless the reader needs crypt",
+            );
+            if password.len() > 8 {
+                report::warning(
+                    "crypt uses only the first 8 bytes of the password; the rest is ignored",
+                );
+            }
+        }
+        Algorithm::Plain => report::warning(
+            "plain is insecure: it stores the password itself, so anyone who can read the file sees it, and Apache on Linux, nginx and the Docker registry reject such entries; use bcrypt (the default)",
+        ),
+        Algorithm::Bcrypt | Algorithm::Apr1 | Algorithm::Sha256 | Algorithm::Sha512 => {}
+    }
+    Ok(())
+}
+
+/// Prints an entry on stdout in `format` (nothing without one), and a
+/// generated password once: inside the JSON object with `--format json`, on
+/// stderr otherwise (and on stderr too if stdout was closed before it got it).
+fn print_entry(
+    format: Option<OutputFormat>,
+    user: Option<&Username>,
+    hash: &[u8],
+    generated: Option<&Password>,
+) -> Result<(), Failure> {
+    let mut out = Stdout::new();
+    // Zeroizing: with -a plain, or in the JSON object, it holds the password.
+    let mut text = Zeroizing::new(Vec::with_capacity(
+        2 * (hash.len() + user.map_or(0, |u| u.as_bytes().len())) + 256,
+    ));
+    let mut shown = false;
+    match format {
+        None => {}
+        Some(OutputFormat::Line) => {
+            if let Some(user) = user {
+                text.extend_from_slice(user.as_bytes());
+                text.push(b':');
+            }
+            text.extend_from_slice(hash);
+            text.push(b'\n');
+        }
+        Some(OutputFormat::Hash) => {
+            text.extend_from_slice(hash);
+            text.push(b'\n');
+        }
+        Some(OutputFormat::Json) => {
+            let line = user.map(|user| Zeroizing::new([user.as_bytes(), b":", hash].concat()));
+            let mut object = json::Object::begin(&mut text);
+            object
+                .optional_bytes("user", user.map(Username::as_bytes))
+                .bytes("hash", hash)
+                .optional_bytes("line", line.as_ref().map(|line| line.as_slice()));
+            if let Some(password) = generated {
+                object.bytes("password", password.as_bytes());
+                shown = true;
+            }
+            object.end();
+            text.push(b'\n');
+        }
+    }
+    out.write(&text)?;
+    out.flush()?;
+    if let Some(password) = generated
+        && (!shown || out.is_closed())
+    {
+        report::generated_password(user, password);
+    }
+    Ok(())
+}

@@ -1,0 +1,404 @@
+//! The parsed command line turned, once, into plain values: [`Params`],
+//! [`Username`], password sources, [`OutputFormat`].
+//!
+//! Everything that can be checked without touching a file is checked here,
+//! before any work: user names (exit 6 or 5), option combinations clap cannot
+//! express (exit 2), and whether a password can be had at all (no terminal and
+//! no source: exit 2 at once). Command modules receive these values, never
+//! the clap structs.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use htpass::Username;
+use htpass::frontend::Failure;
+use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose};
+use htpass::hash::{
+    Algorithm, BcryptCost, BcryptVariant, Params, ShaRounds, ShaVariant, VerifyPolicy,
+};
+
+use crate::cli::{
+    AddArgs, AlgorithmArg, AlgorithmArgs, BcryptVariantArg, Cli, Command, CreateArgs, DeleteArgs,
+    EntryFormat, HashArgs, ListArgs, ListFormat, NewPasswordArgs, PasswordArgs, VerifyArgs,
+};
+
+/// One command, ready to run.
+pub enum Config {
+    Create(Create),
+    Add(Add),
+    Verify(Verify),
+    Delete(Delete),
+    List(List),
+    Hash(Hash),
+}
+
+/// How an entry (user, hash) is printed on stdout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// `user:hash` and a newline (the hash alone when there is no user).
+    Line,
+    /// The hash and a newline.
+    Hash,
+    /// One JSON object and a newline.
+    Json,
+}
+
+/// A user to write, with how to hash and where the password comes from.
+pub struct NewEntry {
+    pub user: Username,
+    pub params: Params,
+    pub source: NewPasswordSource,
+}
+
+pub struct Create {
+    pub path: PathBuf,
+    pub entry: Option<NewEntry>,
+    pub force: bool,
+    pub format: Option<OutputFormat>,
+}
+
+/// What `add` does when the user is already in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Existing {
+    /// Keep the line if its hash matches the password and the parameters.
+    UpdateIfChanged,
+    /// `--rehash`: always write a new hash.
+    Rehash,
+    /// `--no-update`: refuse (exit 1).
+    Refuse,
+}
+
+pub struct Add {
+    pub path: PathBuf,
+    pub entry: NewEntry,
+    pub existing: Existing,
+    pub format: Option<OutputFormat>,
+}
+
+pub struct Verify {
+    pub path: PathBuf,
+    pub user: Username,
+    pub source: PasswordSource,
+    pub policy: VerifyPolicy,
+}
+
+pub struct Delete {
+    pub path: PathBuf,
+    /// Each name once, in the order given.
+    pub users: Vec<Username>,
+    pub ignore_missing: bool,
+}
+
+/// How `list` shows each entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListStyle {
+    /// The user name, escaped for the terminal.
+    Names,
+    /// Name, algorithm and cost, tab-separated.
+    Long,
+    /// A JSON array, exact.
+    Json,
+}
+
+pub struct List {
+    pub path: PathBuf,
+    pub style: ListStyle,
+}
+
+pub struct Hash {
+    pub user: Option<Username>,
+    pub params: Params,
+    pub source: NewPasswordSource,
+    pub format: OutputFormat,
+}
+
+impl Config {
+    pub fn from_cli(cli: Cli) -> Result<Config, Failure> {
+        Ok(match cli.command {
+            Command::Create(args) => Config::Create(create(args)?),
+            Command::Add(args) => Config::Add(add(args)?),
+            Command::Verify(args) => Config::Verify(verify(args)?),
+            Command::Delete(args) => Config::Delete(delete(args)?),
+            Command::List(args) => Config::List(list(args)),
+            Command::Hash(args) => Config::Hash(hash(args)?),
+        })
+    }
+}
+
+fn create(args: CreateArgs) -> Result<Create, Failure> {
+    let entry = match args.user {
+        Some(user) => Some(NewEntry {
+            user: username(user)?,
+            params: params(&args.algorithm)?,
+            source: new_password_source(args.password)?,
+        }),
+        None => {
+            if given_new_source(&args.password) {
+                return Err(Failure::Usage(
+                    "a password is given but no USER; name the user to add, or leave out the password option".to_owned(),
+                ));
+            }
+            if args.format.is_some() {
+                return Err(Failure::Usage(
+                    "--format prints the new entry, but no USER is given; name the user to add, or leave out --format".to_owned(),
+                ));
+            }
+            None
+        }
+    };
+    Ok(Create {
+        path: args.file,
+        entry,
+        force: args.force,
+        format: args.format.map(output_format),
+    })
+}
+
+fn add(args: AddArgs) -> Result<Add, Failure> {
+    let existing = if args.no_update {
+        Existing::Refuse
+    } else if args.rehash {
+        Existing::Rehash
+    } else {
+        Existing::UpdateIfChanged
+    };
+    Ok(Add {
+        entry: NewEntry {
+            user: username(args.user)?,
+            params: params(&args.algorithm)?,
+            source: new_password_source(args.password)?,
+        },
+        path: args.file,
+        existing,
+        format: args.format.map(output_format),
+    })
+}
+
+fn verify(args: VerifyArgs) -> Result<Verify, Failure> {
+    Ok(Verify {
+        user: username(args.user)?,
+        source: password_source(args.password, Purpose::Check)?,
+        path: args.file,
+        policy: VerifyPolicy {
+            allow_plain: args.allow_plain,
+        },
+    })
+}
+
+fn delete(args: DeleteArgs) -> Result<Delete, Failure> {
+    let mut users: Vec<Username> = Vec::with_capacity(args.users.len());
+    for user in args.users {
+        let user = username(user)?;
+        if !users.contains(&user) {
+            users.push(user);
+        }
+    }
+    Ok(Delete {
+        path: args.file,
+        users,
+        ignore_missing: args.ignore_missing,
+    })
+}
+
+fn list(args: ListArgs) -> List {
+    let style = match (args.format, args.long) {
+        // JSON always carries the algorithm and cost; --long changes nothing.
+        (ListFormat::Json, _) => ListStyle::Json,
+        (ListFormat::Line, true) => ListStyle::Long,
+        (ListFormat::Line, false) => ListStyle::Names,
+    };
+    List {
+        path: args.file,
+        style,
+    }
+}
+
+fn hash(args: HashArgs) -> Result<Hash, Failure> {
+    Ok(Hash {
+        user: args.user.map(username).transpose()?,
+        params: params(&args.algorithm)?,
+        source: new_password_source(args.password)?,
+        format: output_format(args.format),
+    })
+}
+
+/// A user name from the command line, as bytes (a Unix argument need not be UTF-8).
+fn username(user: OsString) -> Result<Username, Failure> {
+    Ok(Username::new(user.into_encoded_bytes())?)
+}
+
+fn output_format(format: EntryFormat) -> OutputFormat {
+    match format {
+        EntryFormat::Line => OutputFormat::Line,
+        EntryFormat::Hash => OutputFormat::Hash,
+        EntryFormat::Json => OutputFormat::Json,
+    }
+}
+
+/// The hash parameters, refusing an option that the algorithm would ignore:
+/// `-a sha256 -C 12` is a mistake worth a word, not a silent default.
+fn params(args: &AlgorithmArgs) -> Result<Params, Failure> {
+    let algorithm = match args.algorithm {
+        AlgorithmArg::Bcrypt => Algorithm::Bcrypt,
+        AlgorithmArg::Apr1 => Algorithm::Apr1,
+        AlgorithmArg::Sha256 => Algorithm::Sha256,
+        AlgorithmArg::Sha512 => Algorithm::Sha512,
+        AlgorithmArg::Sha1 => Algorithm::Sha1,
+        AlgorithmArg::Crypt => Algorithm::Crypt,
+        AlgorithmArg::Plain => Algorithm::Plain,
+    };
+    let is_bcrypt = algorithm == Algorithm::Bcrypt;
+    let is_sha_crypt = matches!(algorithm, Algorithm::Sha256 | Algorithm::Sha512);
+    if args.cost.is_some() && !is_bcrypt {
+        return Err(not_for(algorithm, "--cost", "bcrypt"));
+    }
+    if args.bcrypt_variant.is_some() && !is_bcrypt {
+        return Err(not_for(algorithm, "--bcrypt-variant", "bcrypt"));
+    }
+    if args.rounds.is_some() && !is_sha_crypt {
+        return Err(not_for(algorithm, "--rounds", "sha256 and sha512"));
+    }
+    Ok(match algorithm {
+        Algorithm::Bcrypt => Params::Bcrypt {
+            variant: match args.bcrypt_variant {
+                None | Some(BcryptVariantArg::TwoY) => BcryptVariant::TwoY,
+                Some(BcryptVariantArg::TwoB) => BcryptVariant::TwoB,
+                Some(BcryptVariantArg::TwoA) => BcryptVariant::TwoA,
+            },
+            cost: args.cost.unwrap_or(BcryptCost::DEFAULT),
+        },
+        Algorithm::Sha256 | Algorithm::Sha512 => Params::ShaCrypt {
+            variant: if algorithm == Algorithm::Sha256 {
+                ShaVariant::Sha256
+            } else {
+                ShaVariant::Sha512
+            },
+            // `-r 5000` is the default, written without `rounds=` as Apache does.
+            rounds: args
+                .rounds
+                .filter(|rounds| rounds.get() != ShaRounds::DEFAULT),
+        },
+        other => Params::default_for(other),
+    })
+}
+
+fn not_for(algorithm: Algorithm, option: &str, applies_to: &str) -> Failure {
+    Failure::Usage(format!(
+        "{option} applies only to {applies_to}, not to {algorithm}; leave it out, or choose the algorithm with -a"
+    ))
+}
+
+fn given_new_source(args: &NewPasswordArgs) -> bool {
+    let source = &args.source;
+    args.generate.is_some()
+        || source.password_stdin
+        || source.password_env.is_some()
+        || source.password_file.is_some()
+        || source.password.is_some()
+}
+
+fn new_password_source(args: NewPasswordArgs) -> Result<NewPasswordSource, Failure> {
+    match args.generate {
+        Some(length) => Ok(NewPasswordSource::Generate {
+            length: usize::from(length),
+        }),
+        None => password_source(args.source, Purpose::Set).map(NewPasswordSource::Given),
+    }
+}
+
+/// The source named on the command line (clap lets through at most one), or
+/// the prompt if somebody can answer it.
+fn password_source(args: PasswordArgs, purpose: Purpose) -> Result<PasswordSource, Failure> {
+    if args.password_stdin {
+        Ok(PasswordSource::Stdin)
+    } else if let Some(var) = args.password_env {
+        Ok(PasswordSource::Env(var))
+    } else if let Some(path) = args.password_file {
+        Ok(PasswordSource::File(path))
+    } else if let Some(password) = args.password {
+        // `into_encoded_bytes` moves the argument's bytes into the Password.
+        Ok(PasswordSource::Argument(htpass::Password::new(
+            password.into_encoded_bytes(),
+        )))
+    } else {
+        PasswordSource::prompt(purpose)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    fn config(args: &[&str]) -> Result<Config, Failure> {
+        let cli = Cli::try_parse_from(std::iter::once("htpass").chain(args.iter().copied()))
+            .map_err(|error| Failure::Usage(error.to_string()))?;
+        Config::from_cli(cli)
+    }
+
+    fn hash_params(args: &[&str]) -> Result<Params, Failure> {
+        let mut full = vec!["hash", "-p", "x"];
+        full.extend_from_slice(args);
+        match config(&full)? {
+            Config::Hash(hash) => Ok(hash.params),
+            _ => unreachable!("a hash command"),
+        }
+    }
+
+    #[test]
+    fn defaults_are_bcrypt_2y_cost_10() {
+        assert_eq!(
+            hash_params(&[]).ok(),
+            Some(Params::default_for(Algorithm::Bcrypt))
+        );
+    }
+
+    #[test]
+    fn rounds_5000_is_the_default_without_a_rounds_field() {
+        assert_eq!(
+            hash_params(&["-a", "sha256", "-r", "5000"]).ok(),
+            Some(Params::default_for(Algorithm::Sha256))
+        );
+        assert_eq!(
+            hash_params(&["-a", "sha512", "-r", "6000"]).ok(),
+            Some(Params::ShaCrypt {
+                variant: ShaVariant::Sha512,
+                rounds: Some(ShaRounds::new(6000).unwrap()),
+            })
+        );
+    }
+
+    #[test]
+    fn options_the_algorithm_ignores_are_refused() {
+        for args in [
+            &["-a", "sha256", "-C", "12"][..],
+            &["-a", "apr1", "--bcrypt-variant", "2b"],
+            &["-r", "6000"],
+        ] {
+            assert!(
+                matches!(hash_params(args), Err(Failure::Usage(_))),
+                "{args:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn delete_takes_each_user_once() {
+        match config(&["delete", "f", "bob", "alice", "bob"]).ok() {
+            Some(Config::Delete(delete)) => {
+                let names: Vec<&[u8]> = delete.users.iter().map(Username::as_bytes).collect();
+                assert_eq!(names, [&b"bob"[..], b"alice"]);
+            }
+            _ => panic!("a delete command"),
+        }
+    }
+
+    #[test]
+    fn a_bad_user_name_is_refused_before_anything_else() {
+        assert!(matches!(
+            config(&["hash", "a:b", "-p", "x"]),
+            Err(Failure::Library(htpass::Error::UsernameIllegal { .. }))
+        ));
+    }
+}

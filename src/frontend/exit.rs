@@ -1,0 +1,255 @@
+//! [`Exit`]: the exit codes of both programs, and the one mapping from what
+//! went wrong to a code.
+//!
+//! The codes keep Apache htpasswd's meanings (contract, "Exit codes"), so a
+//! script written against one program reads the other the same way. Every
+//! match here is exhaustive on purpose: a new error variant does not compile
+//! until someone decides its code.
+
+use std::process::ExitCode;
+
+use crate::error::Error;
+use crate::frontend::failure::Failure;
+
+/// How a run ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done.
+    Success,
+    /// 1: a file could not be read, written, found or created.
+    FileAccess,
+    /// 2: the command line is wrong (also clap's own code).
+    Usage,
+    /// 3: the password does not match, or hashing failed.
+    Mismatch,
+    /// 4: interrupted at the prompt.
+    Interrupted,
+    /// 5: a value is too long (user name over 255 bytes, bcrypt password over 72).
+    TooLong,
+    /// 6: the user name is not allowed, or the user is not in the file.
+    BadUser,
+    /// 7: the file is not a valid htpasswd file.
+    InvalidFile,
+}
+
+impl Exit {
+    /// The process exit status.
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Success => 0,
+            Exit::FileAccess => 1,
+            Exit::Usage => 2,
+            Exit::Mismatch => 3,
+            Exit::Interrupted => 4,
+            Exit::TooLong => 5,
+            Exit::BadUser => 6,
+            Exit::InvalidFile => 7,
+        }
+    }
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(exit.code())
+    }
+}
+
+impl From<&Error> for Exit {
+    fn from(error: &Error) -> Exit {
+        match error {
+            Error::UsernameEmpty | Error::UsernameIllegal { .. } => Exit::BadUser,
+            Error::UsernameTooLong { .. } => Exit::TooLong,
+            Error::CostOutOfRange { .. } | Error::RoundsOutOfRange { .. } => Exit::Usage,
+            Error::PasswordTooLongForBcrypt { .. } => Exit::TooLong,
+            Error::Random(_) => Exit::Mismatch,
+            Error::FileNotFound { .. } | Error::FileExists { .. } | Error::FileAccess { .. } => {
+                Exit::FileAccess
+            }
+            Error::InvalidFile { .. } => Exit::InvalidFile,
+            Error::UserNotFound { .. } => Exit::BadUser,
+            // `add --no-update` of a present user: Apache's "file access" code.
+            Error::UserExists { .. } => Exit::FileAccess,
+        }
+    }
+}
+
+impl From<&Failure> for Exit {
+    fn from(failure: &Failure) -> Exit {
+        match failure {
+            Failure::Library(error) => Exit::from(error),
+            Failure::Usage(_)
+            | Failure::NoPasswordSource { .. }
+            | Failure::PasswordEnvUnset { .. }
+            | Failure::PasswordMissing { .. }
+            | Failure::PasswordEmpty { .. } => Exit::Usage,
+            Failure::PasswordFile { .. }
+            | Failure::PasswordStdin(_)
+            | Failure::Prompt(_)
+            | Failure::Stdout(_) => Exit::FileAccess,
+            Failure::PasswordLineTooLong { .. } => Exit::TooLong,
+            // Apache exits 3 when the two prompts differ, as for a mismatch.
+            Failure::PromptsDiffer | Failure::Mismatch { .. } | Failure::PlainNotAllowed { .. } => {
+                Exit::Mismatch
+            }
+            Failure::Interrupted => Exit::Interrupted,
+            Failure::UserNotFound { .. } | Failure::UsersNotFound { .. } => Exit::BadUser,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use super::*;
+    use crate::frontend::failure::SET_OPTIONS;
+
+    fn io_error() -> io::Error {
+        io::Error::from(io::ErrorKind::PermissionDenied)
+    }
+
+    #[test]
+    fn codes_are_apaches() {
+        let codes: Vec<u8> = [
+            Exit::Success,
+            Exit::FileAccess,
+            Exit::Usage,
+            Exit::Mismatch,
+            Exit::Interrupted,
+            Exit::TooLong,
+            Exit::BadUser,
+            Exit::InvalidFile,
+        ]
+        .into_iter()
+        .map(Exit::code)
+        .collect();
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn code_1_file_access() {
+        for error in [
+            Error::FileNotFound { path: "f".into() },
+            Error::FileExists { path: "f".into() },
+            Error::FileAccess {
+                path: "f".into(),
+                action: "read",
+                source: io_error(),
+            },
+            Error::UserExists {
+                user: "alice".into(),
+            },
+        ] {
+            assert_eq!(Exit::from(&error), Exit::FileAccess, "{error}");
+        }
+        for failure in [
+            Failure::PasswordFile {
+                path: "p".into(),
+                source: io_error(),
+            },
+            Failure::PasswordStdin(io_error()),
+            Failure::Prompt(io_error()),
+            Failure::Stdout(io_error()),
+        ] {
+            assert_eq!(Exit::from(&failure), Exit::FileAccess, "{failure}");
+        }
+    }
+
+    #[test]
+    fn code_2_usage() {
+        for error in [
+            Error::CostOutOfRange { value: "32".into() },
+            Error::RoundsOutOfRange {
+                value: "999".into(),
+            },
+        ] {
+            assert_eq!(Exit::from(&error), Exit::Usage, "{error}");
+        }
+        for failure in [
+            Failure::Usage("x".into()),
+            Failure::NoPasswordSource {
+                reason: "r",
+                options: SET_OPTIONS,
+            },
+            Failure::PasswordEnvUnset { var: "V".into() },
+            Failure::PasswordMissing { from: "f".into() },
+            Failure::PasswordEmpty { from: "f".into() },
+        ] {
+            assert_eq!(Exit::from(&failure), Exit::Usage, "{failure}");
+        }
+    }
+
+    #[test]
+    fn code_3_mismatch_or_hashing_failure() {
+        assert_eq!(Exit::from(&Error::Random("gone".into())), Exit::Mismatch);
+        for failure in [
+            Failure::PromptsDiffer,
+            Failure::Mismatch { user: "a".into() },
+            Failure::PlainNotAllowed { user: "a".into() },
+        ] {
+            assert_eq!(Exit::from(&failure), Exit::Mismatch, "{failure}");
+        }
+    }
+
+    #[test]
+    fn code_4_interrupted() {
+        assert_eq!(Exit::from(&Failure::Interrupted), Exit::Interrupted);
+    }
+
+    #[test]
+    fn code_5_too_long() {
+        assert_eq!(
+            Exit::from(&Error::UsernameTooLong { len: 256 }),
+            Exit::TooLong
+        );
+        assert_eq!(
+            Exit::from(&Error::PasswordTooLongForBcrypt { len: 73 }),
+            Exit::TooLong
+        );
+        assert_eq!(
+            Exit::from(&Failure::PasswordLineTooLong {
+                from: "f".into(),
+                max: 1
+            }),
+            Exit::TooLong
+        );
+    }
+
+    #[test]
+    fn code_6_bad_user_or_not_found() {
+        for error in [
+            Error::UsernameEmpty,
+            Error::UsernameIllegal { reason: "r" },
+            Error::UserNotFound { user: "a".into() },
+        ] {
+            assert_eq!(Exit::from(&error), Exit::BadUser, "{error}");
+        }
+        for failure in [
+            Failure::UserNotFound {
+                path: "f".into(),
+                user: "a".into(),
+            },
+            Failure::UsersNotFound {
+                path: "f".into(),
+                users: vec!["a".into()],
+            },
+        ] {
+            assert_eq!(Exit::from(&failure), Exit::BadUser, "{failure}");
+        }
+    }
+
+    #[test]
+    fn code_7_invalid_file() {
+        let error = Error::InvalidFile {
+            path: "f".into(),
+            line: 3,
+        };
+        assert_eq!(Exit::from(&error), Exit::InvalidFile);
+        assert_eq!(Exit::from(&Failure::from(error)), Exit::InvalidFile);
+    }
+
+    #[test]
+    fn code_0_success_converts_to_a_process_status() {
+        assert_eq!(ExitCode::from(Exit::Success), ExitCode::SUCCESS);
+    }
+}

@@ -1,0 +1,107 @@
+//! Where output goes: messages for people on stderr, data on stdout.
+//!
+//! Errors read `htpass: what went wrong; what to do`, warnings
+//! `htpass: warning: ...`, and notes (what was done) are plain lines. Writing
+//! to stderr never fails a run. A closed stdout (`htpass list f | head -1`) is
+//! not an error: [`Stdout`] stops writing and the run ends as it would have.
+//! Nothing here formats a password unless it is handed one on purpose (the
+//! `--generate` report).
+
+use std::fmt::Display;
+use std::io::{self, BufWriter, StdoutLock, Write};
+
+use crate::frontend::failure::Failure;
+use crate::secret::Password;
+use crate::username::Username;
+
+/// The name in front of errors and warnings.
+pub const PROGRAM: &str = "htpass";
+
+/// Prints `htpass: FAILURE` on stderr.
+pub fn failure(failure: &Failure) {
+    stderr_line(format_args!("{PROGRAM}: {failure}"));
+}
+
+/// Prints `htpass: warning: MESSAGE` on stderr.
+pub fn warning(message: impl Display) {
+    stderr_line(format_args!("{PROGRAM}: warning: {message}"));
+}
+
+/// Prints a note on what was done (`deleted user bob`) on stderr.
+pub fn note(message: impl Display) {
+    stderr_line(format_args!("{message}"));
+}
+
+/// A line on stderr. A failed write is ignored: there is nowhere left to
+/// report it, and `eprintln!` would panic instead.
+fn stderr_line(line: std::fmt::Arguments<'_>) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+
+/// Standard output for data, buffered, treating a closed pipe as "stop".
+pub struct Stdout {
+    out: BufWriter<StdoutLock<'static>>,
+    closed: bool,
+}
+
+impl Stdout {
+    pub fn new() -> Stdout {
+        Stdout {
+            out: BufWriter::new(io::stdout().lock()),
+            closed: false,
+        }
+    }
+
+    /// Writes `bytes`; after the reader has gone, silently writes nothing.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), Failure> {
+        if self.closed {
+            return Ok(());
+        }
+        let written = self.out.write_all(bytes);
+        self.settle(written)
+    }
+
+    /// Whether the reader of stdout has gone away (a producer may stop early).
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// Flushes what is buffered; call at the end (dropping would lose errors).
+    pub fn flush(&mut self) -> Result<(), Failure> {
+        if self.closed {
+            return Ok(());
+        }
+        let flushed = self.out.flush();
+        self.settle(flushed)
+    }
+
+    fn settle(&mut self, result: io::Result<()>) -> Result<(), Failure> {
+        match result {
+            Ok(()) => Ok(()),
+            Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(error) => Err(Failure::Stdout(error)),
+        }
+    }
+}
+
+impl Default for Stdout {
+    fn default() -> Stdout {
+        Stdout::new()
+    }
+}
+
+/// Shows a password htpass made up, once, on stderr:
+/// `generated password for USER: PASSWORD`. Written straight from the
+/// [`Password`] (stderr is unbuffered), so no other copy is made.
+pub fn generated_password(user: Option<&Username>, password: &Password) {
+    let mut stderr = io::stderr().lock();
+    let _ = match user {
+        Some(user) => write!(stderr, "generated password for {user}: "),
+        None => write!(stderr, "generated password: "),
+    };
+    let _ = stderr.write_all(password.as_bytes());
+    let _ = stderr.write_all(b"\n");
+}
