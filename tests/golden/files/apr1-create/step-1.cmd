@@ -1,0 +1,7 @@
+htpasswd
+-c
+-b
+-m
+FILE
+alice
+alice-pw-1

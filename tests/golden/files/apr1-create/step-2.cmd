@@ -1,0 +1,6 @@
+htpasswd
+-b
+-m
+FILE
+bob
+bob-pw-1

@@ -1,0 +1,6 @@
+htpasswd
+-b
+-m
+FILE
+carol
+carol-pw-1

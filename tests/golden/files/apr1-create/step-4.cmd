@@ -1,0 +1,6 @@
+htpasswd
+-b
+-m
+FILE
+alice
+alice-pw-2

@@ -1,0 +1,6 @@
+htpasswd
+-b
+-s
+FILE
+bob
+bob-pw-1

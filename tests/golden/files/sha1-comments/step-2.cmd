@@ -1,0 +1,6 @@
+htpasswd
+-b
+-s
+FILE
+dave
+dave-pw-1

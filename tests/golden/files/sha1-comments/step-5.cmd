@@ -1,0 +1,4 @@
+htpasswd
+-D
+FILE
+dave

@@ -1,0 +1,7 @@
+htpasswd
+-c
+-b
+-s
+FILE
+alice
+alice-pw-1

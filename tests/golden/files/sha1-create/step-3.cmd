@@ -1,0 +1,6 @@
+htpasswd
+-b
+-s
+FILE
+carol
+carol-pw-1

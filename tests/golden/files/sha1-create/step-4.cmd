@@ -1,0 +1,6 @@
+htpasswd
+-b
+-s
+FILE
+alice
+alice-pw-2
