@@ -335,9 +335,8 @@ pub fn verify(password: &Password, stored: &[u8], policy: VerifyPolicy) -> Verif
         Scheme::Ssha => sha1::verify_ssha(bytes, stored),
         Scheme::PlainTagged => plain::verify_tagged(bytes, stored),
         // A 13-character crypt-alphabet string may also be a plain password.
-        Scheme::DesCrypt => {
-            des_crypt::verify(bytes, stored) || return bare_plain(bytes, stored, policy)
-        }
+        Scheme::DesCrypt if des_crypt::verify(bytes, stored) => true,
+        Scheme::DesCrypt => return bare_plain(bytes, stored, policy),
         Scheme::BarePlain => return bare_plain(bytes, stored, policy),
     };
     if matched {
