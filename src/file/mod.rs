@@ -329,10 +329,11 @@ pub enum UpsertOutcome {
 ///   replaced by `USER:NEWHASH` plus the ending that line had: CRLF stays
 ///   CRLF (D28 fixed), a last line without an ending gets `\n`. Leading white
 ///   space of the old line is dropped → [`UpsertOutcome::Updated`].
-/// - USER absent: `USER:NEWHASH` is appended with the ending of the last line
-///   that had one (so a CRLF file stays CRLF; `\n` if no line had one). If
-///   the file does not end with a line ending, that same ending is written
-///   first, so the record is never glued to the last line (D6 fixed)
+/// - USER absent: `USER:NEWHASH\n` is appended, as Apache appends it (also
+///   to a CRLF file: servers such as nginx take a CR for part of the hash,
+///   so LF is the ending every reader accepts). If the file does not end
+///   with a line ending, a `\n` is written first, so the record is never
+///   glued to the last line (D6 fixed)
 ///   → [`UpsertOutcome::Added`]. `reader` `None` (a new file): just the
 ///   record and `\n`.
 ///
@@ -370,9 +371,7 @@ pub fn upsert<W: Write>(
 
     let mut seen: u64 = 0;
     let mut keep = false;
-    // The ending of the last line that had one, and whether the last line
-    // lacked one: together they decide how to append.
-    let mut ending = LineEnding::Lf;
+    // Whether the last line lacked an ending, which an append must repair.
     let mut unterminated = false;
     let mut replacement: Option<Vec<u8>> = None;
 
@@ -381,9 +380,6 @@ pub fn upsert<W: Write>(
         while let Some((number, line)) = lines.next_line()? {
             let this_ending = line_ending(line);
             unterminated = this_ending == LineEnding::None;
-            if !unterminated {
-                ending = this_ending;
-            }
             match classify(line) {
                 LineKind::Entry { user: found, hash } if found == user.as_bytes() => {
                     seen += 1;
@@ -421,9 +417,9 @@ pub fn upsert<W: Write>(
     let outcome = if seen == 0 {
         let hash = record_hash()?;
         if unterminated {
-            put(&mut writer, path, ending.as_bytes())?;
+            put(&mut writer, path, b"\n")?;
         }
-        write_record(&mut writer, path, user, &hash, ending)?;
+        write_record(&mut writer, path, user, &hash, LineEnding::Lf)?;
         UpsertOutcome::Added
     } else if keep {
         UpsertOutcome::Unchanged
@@ -789,11 +785,11 @@ mod tests {
     }
 
     #[test]
-    fn append_to_a_crlf_file_uses_crlf() {
+    fn append_to_a_crlf_file_uses_lf_as_apache_does() {
         let (output, _, _) = run_upsert(Some(b"a:1\r\nb:2\r\n"), "bob", false);
-        assert_eq!(output, b"a:1\r\nb:2\r\nbob:NEW\r\n");
+        assert_eq!(output, b"a:1\r\nb:2\r\nbob:NEW\n");
         let (output, _, _) = run_upsert(Some(b"a:1\r\nb:2"), "bob", false);
-        assert_eq!(output, b"a:1\r\nb:2\r\nbob:NEW\r\n");
+        assert_eq!(output, b"a:1\r\nb:2\nbob:NEW\n");
     }
 
     #[test]
