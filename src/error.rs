@@ -42,6 +42,9 @@ pub enum Error {
     #[error("{path}: line {line} is not a valid htpasswd line (no ':' after the user name)")]
     InvalidFile { path: PathBuf, line: u64 },
 
+    #[error("interrupted; no file was changed")]
+    Interrupted,
+
     #[error("user {user} not found")]
     UserNotFound { user: String },
     #[error("user {user} already exists; leave out --no-update to change the password")]

@@ -11,6 +11,7 @@
 //! | [`username`] | [`Username`]: the rules a user name must meet, in one place |
 //! | [`file`] | streaming, byte-preserving reading and editing of htpasswd lines |
 //! | [`store`] | safe updates: lock, temp file, fsync, rename |
+//! | [`interrupt`] | abandoning a change cleanly when the user interrupts |
 //! | [`error`] | [`Error`]: one variant per user mistake |
 //!
 //! ```
@@ -25,6 +26,7 @@
 pub mod error;
 pub mod file;
 pub mod hash;
+pub mod interrupt;
 pub mod secret;
 pub mod store;
 pub mod username;

@@ -29,6 +29,8 @@ use std::path::{Path, PathBuf};
 
 use tempfile::NamedTempFile;
 
+use crate::interrupt::WriteUnderWay;
+
 use crate::error::Error;
 
 /// Large buffers: a million-line file is a few dozen system calls.
@@ -106,13 +108,14 @@ pub fn update<T>(
     mode: OpenMode,
     edit: impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, T), Error>,
 ) -> Result<Updated<T>, Error> {
+    let write = WriteUnderWay::begin()?;
     for _ in 0..MAX_LOCK_ATTEMPTS {
         match inspect(path)? {
             Found::Directory => return Err(is_a_directory(path)),
             Found::Unsupported(what) => return Err(unsupported(path, what)),
             Found::Special => {
                 return match mode {
-                    OpenMode::Overwrite => write_in_place(path, edit),
+                    OpenMode::Overwrite => write_in_place(path, &write, edit),
                     OpenMode::CreateNew => Err(Error::FileExists {
                         path: path.to_path_buf(),
                     }),
@@ -147,7 +150,7 @@ pub fn update<T>(
                 if !still_names(path, &target, &file)? {
                     continue;
                 }
-                return replace(path, &target, &file, mode, edit);
+                return replace(path, &target, &file, mode, &write, edit);
             }
             Found::Missing { target } => {
                 if mode == OpenMode::MustExist {
@@ -167,7 +170,7 @@ pub fn update<T>(
                     // Created (or re-linked) while we waited: start over.
                     _ => continue,
                 }
-                let updated = create(path, &target, &directory, mode, edit);
+                let updated = create(path, &target, &directory, mode, &write, edit);
                 // The lock is released when `directory` is closed, after the
                 // rename and the directory's fsync.
                 drop(directory);
@@ -314,6 +317,7 @@ fn replace<T>(
     target: &Path,
     locked: &File,
     mode: OpenMode,
+    write: &WriteUnderWay,
     edit: impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, T), Error>,
 ) -> Result<Updated<T>, Error> {
     let original = locked
@@ -340,7 +344,7 @@ fn replace<T>(
         });
     }
     keep_owner_and_mode(path, temp.as_file(), &original)?;
-    commit(path, temp, target, Rename::Replace)?;
+    commit(path, temp, target, Rename::Replace, write)?;
     sync_dir(path, parent_dir(target))?;
     Ok(Updated {
         value,
@@ -355,6 +359,7 @@ fn create<T>(
     target: &Path,
     directory: &File,
     mode: OpenMode,
+    write: &WriteUnderWay,
     edit: impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, T), Error>,
 ) -> Result<Updated<T>, Error> {
     // 0666 through open(), so the umask applies exactly as for Apache's
@@ -376,7 +381,7 @@ fn create<T>(
         OpenMode::Overwrite => Rename::Replace,
         _ => Rename::NoClobber,
     };
-    match commit(path, temp, target, rename) {
+    match commit(path, temp, target, rename, write) {
         Err(Error::FileAccess { source, .. })
             if source.kind() == io::ErrorKind::AlreadyExists && mode == OpenMode::CreateNew =>
         {
@@ -410,10 +415,13 @@ fn create<T>(
 /// of a FIFO then sees nothing rather than half a file.
 fn write_in_place<T>(
     path: &Path,
+    write: &WriteUnderWay,
     edit: impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, T), Error>,
 ) -> Result<Updated<T>, Error> {
     let device = OpenOnWrite { path, file: None };
-    let (outcome, value) = stream(device, path, |writer| edit(None, writer))?;
+    // A device cannot be written atomically: the last check comes before it
+    // is opened, and once bytes flow the write completes.
+    let (outcome, value) = write.commit(|| stream(device, path, |writer| edit(None, writer)))?;
     Ok(Updated {
         value,
         created: false,
@@ -545,17 +553,26 @@ enum Rename {
 
 /// Puts the new content on disk, then renames it to `target`. On failure
 /// the temporary file is removed (dropping the `PersistError` drops it).
-fn commit(path: &Path, temp: NamedTempFile, target: &Path, rename: Rename) -> Result<(), Error> {
+fn commit(
+    path: &Path,
+    temp: NamedTempFile,
+    target: &Path,
+    rename: Rename,
+    write: &WriteUnderWay,
+) -> Result<(), Error> {
     // fsync before rename: otherwise a crash could leave the new name
     // pointing at a file whose blocks never reached the disk.
     temp.as_file()
         .sync_all()
         .map_err(|error| access(path, "write", error))?;
-    let persisted = match rename {
-        Rename::Replace => temp.persist(target).map(drop),
-        Rename::NoClobber => temp.persist_noclobber(target).map(drop),
-    };
-    persisted.map_err(|error| access(path, "replace", error.error))
+    // An interrupt abandons the change here: `temp` is dropped and removed.
+    write.commit(|| {
+        let persisted = match rename {
+            Rename::Replace => temp.persist(target).map(drop),
+            Rename::NoClobber => temp.persist_noclobber(target).map(drop),
+        };
+        persisted.map_err(|error| access(path, "replace", error.error))
+    })
 }
 
 /// Makes the rename itself durable.

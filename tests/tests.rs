@@ -4,4 +4,9 @@
 mod apache_live;
 mod cli;
 mod golden;
+mod htpasswd;
+mod htpasswd_differential;
+mod htpasswd_transcripts;
+mod interrupt;
+mod man;
 mod util;

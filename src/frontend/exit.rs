@@ -22,7 +22,7 @@ pub enum Exit {
     Usage,
     /// 3: the password does not match, or hashing failed.
     Mismatch,
-    /// 4: interrupted at the prompt.
+    /// 4: interrupted (SIGINT or SIGTERM); no file was changed.
     Interrupted,
     /// 5: a value is too long (user name over 255 bytes, bcrypt password over 72).
     TooLong,
@@ -69,6 +69,7 @@ impl From<&Error> for Exit {
             Error::UserNotFound { .. } => Exit::BadUser,
             // `add --no-update` of a present user: Apache's "file access" code.
             Error::UserExists { .. } => Exit::FileAccess,
+            Error::Interrupted => Exit::Interrupted,
         }
     }
 }

@@ -1,5 +1,5 @@
 //! What the programs share above the library: exit codes, password sources,
-//! stderr reporting and JSON output.
+//! stderr reporting, JSON output and interrupt handling.
 //!
 //! Built only with the `cli` feature: this is the one place that touches a
 //! terminal, standard input and the process environment. It never hashes,
@@ -7,6 +7,7 @@
 
 pub mod exit;
 pub mod failure;
+pub mod interrupt;
 pub mod json;
 pub mod password;
 pub mod report;

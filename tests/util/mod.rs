@@ -116,3 +116,33 @@ pub fn file_verifies(path: &Path, user: &str, password: &str) -> bool {
     let file = fs::read(path).expect("read the htpasswd file");
     stored_hash(&file, user).is_some_and(|stored| verifies(stored, password))
 }
+
+/// `program` started as `htpasswd` (argv[0]) in a new session without a
+/// controlling terminal (`setsid -w`, so prompts go to stderr and answers
+/// come from stdin), with an empty standard input and a timeout; add the
+/// arguments with `.args(...)`. Used to run our `htpasswd`
+/// (`env!("CARGO_BIN_EXE_htpasswd")`) and Apache's (`/usr/bin/htpasswd`) alike.
+pub fn detached_as_htpasswd(program: &Path) -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::new("setsid");
+    command
+        .arg("-w")
+        .arg("bash")
+        .arg("-c")
+        .arg(r#"exec -a htpasswd "$0" "$@""#)
+        .arg(program)
+        .write_stdin(Vec::new())
+        .timeout(TIMEOUT);
+    command
+}
+
+/// Our `htpasswd` binary with `argv[0]` = `htpasswd` (as the golden files
+/// were recorded), an empty standard input unless a test sets one (never a
+/// terminal read from stdin, so it never hangs), and a timeout.
+pub fn htpasswd_cmd() -> assert_cmd::Command {
+    use std::os::unix::process::CommandExt;
+    let mut std_command = std::process::Command::new(env!("CARGO_BIN_EXE_htpasswd"));
+    std_command.arg0("htpasswd");
+    let mut command = assert_cmd::Command::from_std(std_command);
+    command.write_stdin(Vec::new()).timeout(TIMEOUT);
+    command
+}

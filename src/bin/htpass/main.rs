@@ -11,7 +11,7 @@ mod config;
 use std::process::ExitCode;
 
 use clap::Parser;
-use htpass::frontend::{Exit, report};
+use htpass::frontend::{Exit, interrupt, report};
 
 use crate::cli::Cli;
 use crate::config::Config;
@@ -21,6 +21,7 @@ fn main() -> ExitCode {
 }
 
 fn run() -> ExitCode {
+    interrupt::watch("htpass".to_owned());
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {

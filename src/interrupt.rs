@@ -1,0 +1,82 @@
+//! Cooperative interruption of file changes.
+//!
+//! A front-end that catches SIGINT or SIGTERM calls [`request`]. From then on
+//! no write starts, and a write under way is abandoned right before its
+//! rename, so the file is left exactly as it was. The rename itself and the
+//! check before it happen under one lock: an interrupt lands either before
+//! the change (abandoned) or after it (the change stands, and so does its
+//! success). This module installs no signal handler and never ends the
+//! process; that is the front-end's job.
+
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use crate::error::Error;
+
+#[derive(Default)]
+struct State {
+    requested: bool,
+    writes_under_way: usize,
+}
+
+static STATE: Mutex<State> = Mutex::new(State {
+    requested: false,
+    writes_under_way: 0,
+});
+
+fn state() -> MutexGuard<'static, State> {
+    // The state is two plain fields; a panic elsewhere cannot leave it torn.
+    STATE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What the caller of [`request`] should do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Disposition {
+    /// No write is under way: the process may end now (exit 4).
+    EndNow,
+    /// A write is under way; it will be abandoned and fail with
+    /// [`Error::Interrupted`], which the program reports as it ends.
+    WriteWillAbandon,
+}
+
+/// Asks every current and later write to stop without changing its file.
+pub fn request() -> Disposition {
+    let mut state = state();
+    state.requested = true;
+    if state.writes_under_way == 0 {
+        Disposition::EndNow
+    } else {
+        Disposition::WriteWillAbandon
+    }
+}
+
+/// Marks a write as under way until dropped; refused once interrupted.
+pub(crate) struct WriteUnderWay(());
+
+impl WriteUnderWay {
+    pub(crate) fn begin() -> Result<WriteUnderWay, Error> {
+        let mut state = state();
+        if state.requested {
+            return Err(Error::Interrupted);
+        }
+        state.writes_under_way += 1;
+        Ok(WriteUnderWay(()))
+    }
+
+    /// Runs `change` (the rename) unless an interrupt came first; the check
+    /// and the change happen under the same lock as [`request`].
+    pub(crate) fn commit<T>(&self, change: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+        let state = state();
+        if state.requested {
+            return Err(Error::Interrupted);
+        }
+        let result = change();
+        drop(state);
+        result
+    }
+}
+
+impl Drop for WriteUnderWay {
+    fn drop(&mut self) {
+        state().writes_under_way -= 1;
+    }
+}
