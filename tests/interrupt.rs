@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -29,23 +30,32 @@ fn waiting(dir: &TestDir, program: &str, args: &[&str]) -> Child {
     command.spawn().expect("start the program")
 }
 
-/// Waits until the program has said `ready` on stderr (or, when `ready` is
-/// empty, a moment for it to start), signals it, and returns its exit code
-/// and everything it wrote on stderr.
+/// Waits until the program catches SIGINT and SIGTERM, signals it, and
+/// returns its exit code and everything it wrote on stderr, which must
+/// contain `ready` (the prompt, when there is one).
 fn interrupt(mut child: Child, ready: &str, signal: &str) -> (Option<i32>, String) {
     let mut stderr = child.stderr.take().expect("stderr is piped");
-    let reader = thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    // Output is read by the thread; a prompt is written before the read
-    // starts, so seeing it (or waiting briefly) means the watcher is running.
-    thread::sleep(Duration::from_millis(if ready.is_empty() {
-        500
-    } else {
-        300
-    }));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let reader = {
+        let seen = Arc::clone(&seen);
+        thread::spawn(move || {
+            let mut chunk = [0u8; 256];
+            while let Ok(n @ 1..) = stderr.read(&mut chunk) {
+                seen.lock()
+                    .expect("stderr buffer")
+                    .extend_from_slice(&chunk[..n]);
+            }
+        })
+    };
+    wait_until_signals_are_caught(child.id());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !String::from_utf8_lossy(&seen.lock().expect("stderr buffer")).contains(ready) {
+        assert!(
+            Instant::now() < deadline,
+            "the program never said {ready:?}"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
     let status = Command::new("kill")
         .args([signal, &child.id().to_string()])
         .status()
@@ -63,9 +73,32 @@ fn interrupt(mut child: Child, ready: &str, signal: &str) -> (Option<i32>, Strin
         thread::sleep(Duration::from_millis(20));
     };
     drop(child.stdin.take());
-    let text = reader.join().expect("stderr reader");
-    assert!(ready.is_empty() || text.contains(ready), "stderr: {text:?}");
+    reader.join().expect("stderr reader");
+    let text = String::from_utf8_lossy(&seen.lock().expect("stderr buffer")).into_owned();
     (code, text)
+}
+
+/// Polls the kernel's record of caught signals, so the test signals only
+/// once the handler is in place, however slow the machine.
+fn wait_until_signals_are_caught(pid: u32) {
+    const SIGINT_AND_SIGTERM: u64 = (1 << (2 - 1)) | (1 << (15 - 1));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let caught = status
+            .lines()
+            .find_map(|line| line.strip_prefix("SigCgt:"))
+            .and_then(|mask| u64::from_str_radix(mask.trim(), 16).ok())
+            .unwrap_or(0);
+        if caught & SIGINT_AND_SIGTERM == SIGINT_AND_SIGTERM {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the program never caught SIGINT and SIGTERM"
+        );
+        thread::sleep(Duration::from_millis(10));
+    }
 }
 
 fn assert_nothing_changed(dir: &TestDir) {
