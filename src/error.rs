@@ -49,4 +49,38 @@ pub enum Error {
     UserNotFound { user: String },
     #[error("user {user} already exists; leave out --no-update to change the password")]
     UserExists { user: String },
+
+    /// A batch line that cannot be added; nothing is written.
+    #[error(
+        "{source_name}, line {line}: {problem}; fix that line and run again (nothing was written)"
+    )]
+    BatchLine {
+        source_name: String,
+        line: u64,
+        #[source]
+        problem: Box<Error>,
+    },
+    #[error("no ':' between user and password (write user:password)")]
+    BatchNoColon,
+    #[error("the password is empty")]
+    BatchEmptyPassword,
+    #[error("the line is longer than {max} bytes")]
+    BatchLineTooLong { max: usize },
+    #[error("user {user} is also on line {first_line}; give each user once")]
+    BatchDuplicateUser { user: String, first_line: u64 },
+    #[error("a plain-text password cannot contain a carriage return")]
+    BatchPlainLineBreak,
+    #[error("{source_name} holds no user:password lines; write one a line")]
+    BatchEmpty { source_name: String },
+
+    #[error("the Secret's {what} \"{value}\" is not allowed by Kubernetes; {rule}")]
+    InvalidSecretName {
+        what: &'static str,
+        value: String,
+        rule: &'static str,
+    },
+    #[error(
+        "the Secret would hold {len} bytes, but Kubernetes takes at most {max}; split the users over several files"
+    )]
+    SecretTooLarge { len: usize, max: usize },
 }

@@ -11,6 +11,8 @@
 //! | [`username`] | [`Username`]: the rules a user name must meet, in one place |
 //! | [`file`] | streaming, byte-preserving reading and editing of htpasswd lines |
 //! | [`store`] | safe updates: lock, temp file, fsync, rename |
+//! | [`batch`] | many `user:password` lines, checked first, hashed on every core |
+//! | [`render`] | a file or an entry for where it goes: compose, Kubernetes Secret |
 //! | [`interrupt`] | abandoning a change cleanly when the user interrupts |
 //! | [`error`] | [`Error`]: one variant per user mistake |
 //!
@@ -23,10 +25,12 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod error;
 pub mod file;
 pub mod hash;
 pub mod interrupt;
+pub mod render;
 pub mod secret;
 pub mod store;
 pub mod username;

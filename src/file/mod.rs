@@ -18,6 +18,8 @@
 //! - put a hash into an error or a `Debug` string (a `{PLAIN}` "hash" is a
 //!   password).
 
+pub mod check;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, BufRead, Write};
@@ -345,7 +347,7 @@ pub enum UpsertOutcome {
 #[allow(clippy::too_many_arguments)] // each argument is a separate decision of the caller
 pub fn upsert<W: Write>(
     reader: Option<&mut dyn BufRead>,
-    mut writer: W,
+    writer: W,
     path: &Path,
     user: &Username,
     no_update: bool,
@@ -353,12 +355,9 @@ pub fn upsert<W: Write>(
     mut existing_ok: impl FnMut(&[u8]) -> Result<bool, Error>,
     new_hash: impl FnOnce() -> Result<Vec<u8>, Error>,
 ) -> Result<UpsertOutcome, Error> {
-    // Called from inside the loop, so the FnOnce sits in an Option; the
-    // result is cached in `replacement`, and the append path runs only when
-    // nothing was replaced, so it is called at most once.
+    // `upsert_many` asks once per user, so the FnOnce runs at most once.
     let mut new_hash = Some(new_hash);
-    // (`write_record` checks it for line breaks.)
-    let mut record_hash = || -> Result<Vec<u8>, Error> {
+    let mut make = || -> Result<Vec<u8>, Error> {
         let make = new_hash.take().ok_or_else(|| {
             access(
                 path,
@@ -368,12 +367,55 @@ pub fn upsert<W: Write>(
         })?;
         make()
     };
+    let outcomes = upsert_many(
+        reader,
+        writer,
+        path,
+        std::slice::from_ref(user),
+        no_update,
+        malformed,
+        |_, stored| match stored {
+            Some(stored) if existing_ok(stored)? => Ok(Resolution::Keep),
+            _ => Ok(Resolution::Write(make()?)),
+        },
+    )?;
+    Ok(outcomes[0])
+}
 
-    let mut seen: u64 = 0;
-    let mut keep = false;
+/// What [`upsert_many`] should do with one user.
+pub enum Resolution {
+    /// Keep the user's lines byte for byte (only possible when present).
+    Keep,
+    /// Write `USER:HASH` in place of every entry of the user, or append it.
+    Write(Vec<u8>),
+}
+
+/// [`upsert`] for many users in one pass: copies `reader` to `writer`
+/// setting each of `users`' hashes, with the same rules for each user.
+///
+/// `resolve(index, stored)` is called exactly once per user: at the user's
+/// first entry with `Some(hash)`, or, for a user not in the file, after the
+/// last line with `None` (then [`Resolution::Keep`] is taken as nothing to
+/// add). Users absent from the file are appended in the order of `users`.
+/// With `no_update`, the first user found is [`Error::UserExists`].
+pub fn upsert_many<W: Write>(
+    reader: Option<&mut dyn BufRead>,
+    mut writer: W,
+    path: &Path,
+    users: &[Username],
+    no_update: bool,
+    malformed: MalformedLines,
+    mut resolve: impl FnMut(usize, Option<&[u8]>) -> Result<Resolution, Error>,
+) -> Result<Vec<UpsertOutcome>, Error> {
+    let index: HashMap<&[u8], usize> = users
+        .iter()
+        .enumerate()
+        .map(|(i, user)| (user.as_bytes(), i))
+        .collect();
+    // Per user: None until its first entry is seen, then what to do with it.
+    let mut resolved: Vec<Option<Resolution>> = users.iter().map(|_| None).collect();
     // Whether the last line lacked an ending, which an append must repair.
     let mut unterminated = false;
-    let mut replacement: Option<Vec<u8>> = None;
 
     if let Some(reader) = reader {
         let mut lines = LineReader::new(reader, path);
@@ -381,28 +423,28 @@ pub fn upsert<W: Write>(
             let this_ending = line_ending(line);
             unterminated = this_ending == LineEnding::None;
             match classify(line) {
-                LineKind::Entry { user: found, hash } if found == user.as_bytes() => {
-                    seen += 1;
-                    if seen == 1 {
-                        if no_update {
-                            return Err(Error::UserExists {
-                                user: user.escaped(),
-                            });
+                LineKind::Entry { user: found, hash } if index.contains_key(found) => {
+                    let i = index[found];
+                    let resolution = match &mut resolved[i] {
+                        Some(resolution) => resolution,
+                        empty => {
+                            if no_update {
+                                return Err(Error::UserExists {
+                                    user: users[i].escaped(),
+                                });
+                            }
+                            empty.insert(resolve(i, Some(hash))?)
                         }
-                        keep = existing_ok(hash)?;
-                    }
-                    if keep {
-                        put(&mut writer, path, line)?;
-                    } else {
-                        let hash = match &replacement {
-                            Some(hash) => hash,
-                            None => replacement.insert(record_hash()?),
-                        };
-                        let ending = match this_ending {
-                            LineEnding::None => LineEnding::Lf,
-                            other => other,
-                        };
-                        write_record(&mut writer, path, user, hash, ending)?;
+                    };
+                    match resolution {
+                        Resolution::Keep => put(&mut writer, path, line)?,
+                        Resolution::Write(hash) => {
+                            let ending = match this_ending {
+                                LineEnding::None => LineEnding::Lf,
+                                other => other,
+                            };
+                            write_record(&mut writer, path, &users[i], hash, ending)?;
+                        }
                     }
                 }
                 LineKind::Malformed => {
@@ -414,20 +456,27 @@ pub fn upsert<W: Write>(
         }
     }
 
-    let outcome = if seen == 0 {
-        let hash = record_hash()?;
-        if unterminated {
-            put(&mut writer, path, b"\n")?;
-        }
-        write_record(&mut writer, path, user, &hash, LineEnding::Lf)?;
-        UpsertOutcome::Added
-    } else if keep {
-        UpsertOutcome::Unchanged
-    } else {
-        UpsertOutcome::Updated
-    };
+    let mut outcomes = Vec::with_capacity(users.len());
+    for (i, user) in users.iter().enumerate() {
+        let outcome = match &resolved[i] {
+            Some(Resolution::Keep) => UpsertOutcome::Unchanged,
+            Some(Resolution::Write(_)) => UpsertOutcome::Updated,
+            None => match resolve(i, None)? {
+                Resolution::Keep => UpsertOutcome::Unchanged,
+                Resolution::Write(hash) => {
+                    if unterminated {
+                        put(&mut writer, path, b"\n")?;
+                        unterminated = false;
+                    }
+                    write_record(&mut writer, path, user, &hash, LineEnding::Lf)?;
+                    UpsertOutcome::Added
+                }
+            },
+        };
+        outcomes.push(outcome);
+    }
     flush(&mut writer, path)?;
-    Ok(outcome)
+    Ok(outcomes)
 }
 
 /// What [`delete`] removed.

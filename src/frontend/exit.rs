@@ -70,6 +70,15 @@ impl From<&Error> for Exit {
             // `add --no-update` of a present user: Apache's "file access" code.
             Error::UserExists { .. } => Exit::FileAccess,
             Error::Interrupted => Exit::Interrupted,
+            // A batch line ends as its problem would on the command line.
+            Error::BatchLine { problem, .. } => Exit::from(problem.as_ref()),
+            Error::BatchNoColon
+            | Error::BatchEmptyPassword
+            | Error::BatchDuplicateUser { .. }
+            | Error::BatchPlainLineBreak
+            | Error::BatchEmpty { .. }
+            | Error::InvalidSecretName { .. } => Exit::Usage,
+            Error::BatchLineTooLong { .. } | Error::SecretTooLarge { .. } => Exit::TooLong,
         }
     }
 }
@@ -94,6 +103,7 @@ impl From<&Failure> for Exit {
             }
             Failure::Interrupted => Exit::Interrupted,
             Failure::UserNotFound { .. } | Failure::UsersNotFound { .. } => Exit::BadUser,
+            Failure::CheckFailed { .. } => Exit::InvalidFile,
         }
     }
 }
@@ -193,6 +203,51 @@ mod tests {
     }
 
     #[test]
+    fn batch_lines_and_secrets() {
+        let line = |problem: Error| Error::BatchLine {
+            source_name: "standard input".into(),
+            line: 2,
+            problem: Box::new(problem),
+        };
+        for (error, exit) in [
+            (line(Error::BatchNoColon), Exit::Usage),
+            (line(Error::BatchEmptyPassword), Exit::Usage),
+            (line(Error::BatchPlainLineBreak), Exit::Usage),
+            (
+                line(Error::BatchDuplicateUser {
+                    user: "a".into(),
+                    first_line: 1,
+                }),
+                Exit::Usage,
+            ),
+            (line(Error::BatchLineTooLong { max: 1 }), Exit::TooLong),
+            (line(Error::UsernameIllegal { reason: "r" }), Exit::BadUser),
+            (line(Error::UsernameTooLong { len: 256 }), Exit::TooLong),
+            (
+                line(Error::PasswordTooLongForBcrypt { len: 73 }),
+                Exit::TooLong,
+            ),
+            (
+                Error::BatchEmpty {
+                    source_name: "s".into(),
+                },
+                Exit::Usage,
+            ),
+            (
+                Error::InvalidSecretName {
+                    what: "name",
+                    value: "A".into(),
+                    rule: "r",
+                },
+                Exit::Usage,
+            ),
+            (Error::SecretTooLarge { len: 2, max: 1 }, Exit::TooLong),
+        ] {
+            assert_eq!(Exit::from(&error), exit, "{error}");
+        }
+    }
+
+    #[test]
     fn code_4_interrupted() {
         assert_eq!(Exit::from(&Failure::Interrupted), Exit::Interrupted);
     }
@@ -237,6 +292,17 @@ mod tests {
         ] {
             assert_eq!(Exit::from(&failure), Exit::BadUser, "{failure}");
         }
+    }
+
+    #[test]
+    fn check_findings_are_code_7() {
+        assert_eq!(
+            Exit::from(&Failure::CheckFailed {
+                errors: 1,
+                warnings: 0
+            }),
+            Exit::InvalidFile
+        );
     }
 
     #[test]

@@ -94,6 +94,14 @@ pub enum Failure {
     )]
     UsersNotFound { path: PathBuf, users: Vec<String> },
 
+    /// `check` found errors (or, with `--strict`, warnings); the findings
+    /// themselves are already on stdout.
+    #[error(
+        "{errors} error(s) and {warnings} warning(s) found; fix the lines listed above{}",
+        if *errors == 0 { " (warnings fail because of --strict)" } else { "" }
+    )]
+    CheckFailed { errors: usize, warnings: usize },
+
     /// Standard output failed for a reason other than a closed pipe.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] io::Error),

@@ -59,7 +59,32 @@ pub enum Command {
     List(ListArgs),
     /// Print a hash, or a USER:HASH line, without touching any file
     Hash(HashArgs),
+    /// Lint a file for the servers that will read it (exit 7 on an error)
+    #[command(long_about = CHECK_ABOUT)]
+    Check(CheckArgs),
+    /// Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON
+    Export(ExportArgs),
+    /// Print a shell completion script
+    #[command(long_about = "Print a shell completion script on stdout.\n\n\
+        bash:  htpass completions bash > ~/.local/share/bash-completion/completions/htpass\n\
+        zsh:   htpass completions zsh > ~/.zfunc/_htpass  (with ~/.zfunc in fpath)\n\
+        fish:  htpass completions fish > ~/.config/fish/completions/htpass.fish")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) on stdout; `man/htpass.1` is made with it
+    #[command(hide = true)]
+    Manpage,
 }
+
+const CHECK_ABOUT: &str = "\
+Lint a file for the servers that will read it.
+
+Each finding is one line: FILE:LINE: SEVERITY: reason (naming the server that \
+will fail). Hashes and passwords are never printed.
+
+Errors (exit 7): malformed lines, duplicate users, unknown hash formats, CRLF \
+line endings, a byte-order mark, trailing white space in a hash. Warnings \
+(exit 0 unless --strict): plain, crypt, sha1 and apr1/md5 entries, bcrypt \
+below --min-cost. --for applies what that server really accepts.";
 
 #[derive(Args)]
 pub struct CreateArgs {
@@ -83,8 +108,20 @@ pub struct CreateArgs {
 pub struct AddArgs {
     /// The htpasswd file (created if missing)
     pub file: PathBuf,
-    /// The user to add or update
-    pub user: OsString,
+    /// The user to add or update (not with --batch)
+    #[arg(required_unless_present = "batch")]
+    pub user: Option<OsString>,
+    /// Add or update every user of `user:password` lines read from standard
+    /// input (or --from), hashed in parallel, written once
+    #[arg(
+        long,
+        conflicts_with_all = ["user", "password_source", "generate", "format"],
+        help_heading = "Batch"
+    )]
+    pub batch: bool,
+    /// With --batch: read the lines from PATH instead of standard input
+    #[arg(long, value_name = "PATH", requires = "batch", help_heading = "Batch")]
+    pub from: Option<PathBuf>,
     /// Fail (exit 1) instead of changing the password of an existing user
     #[arg(long, conflicts_with = "rehash")]
     pub no_update: bool,
@@ -142,12 +179,72 @@ pub struct HashArgs {
     /// The user of the line (without it, only the hash is printed)
     pub user: Option<OsString>,
     /// What to print
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = EntryFormat::Line)]
-    pub format: EntryFormat,
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = HashFormat::Line)]
+    pub format: HashFormat,
+    #[command(flatten)]
+    pub secret: SecretArgs,
     #[command(flatten)]
     pub algorithm: AlgorithmArgs,
     #[command(flatten)]
     pub password: NewPasswordArgs,
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The htpasswd file
+    pub file: PathBuf,
+    /// Apply what these servers accept (repeat, or separate with commas)
+    #[arg(long = "for", value_enum, value_name = "SERVER", value_delimiter = ',')]
+    pub servers: Vec<CheckServer>,
+    /// Fail on any entry not of this algorithm
+    #[arg(long, value_enum, value_name = "ALGORITHM")]
+    pub require: Option<RequiredAlgorithm>,
+    /// Warn about bcrypt entries below this cost
+    #[arg(long, value_name = "N", default_value = "10", value_parser = parse_cost)]
+    pub min_cost: BcryptCost,
+    /// Fail (exit 7) on warnings too
+    #[arg(long)]
+    pub strict: bool,
+    /// How to print the findings
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Line)]
+    pub format: ReportFormat,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The htpasswd file
+    pub file: PathBuf,
+    /// What to render
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: ExportFormat,
+    #[command(flatten)]
+    pub secret: SecretArgs,
+}
+
+/// The Kubernetes Secret of `--format k8s-secret`.
+#[derive(Args)]
+#[command(next_help_heading = "Kubernetes Secret (--format k8s-secret)")]
+pub struct SecretArgs {
+    /// The Secret's name [default: basic-auth]
+    #[arg(long, value_name = "NAME")]
+    pub secret_name: Option<String>,
+    /// The Secret's namespace [default: none, so kubectl's current one]
+    #[arg(long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+    /// The data key that holds the file [default: auth, or as --for says]
+    #[arg(long, value_name = "KEY", conflicts_with = "secret_reader")]
+    pub secret_key: Option<String>,
+    /// Who reads the Secret: ingress-nginx (key auth), traefik (users),
+    /// envoy-gateway (.htpasswd)
+    #[arg(long = "for", id = "secret_reader", value_enum, value_name = "READER")]
+    pub reader: Option<SecretReader>,
+}
+
+#[derive(Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where an existing password comes from; without any, a terminal prompt.
@@ -234,6 +331,74 @@ pub enum EntryFormat {
     /// The hash alone
     Hash,
     /// One JSON object with user, hash, line (and password with --generate)
+    Json,
+}
+
+/// How `hash` prints the new entry.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum HashFormat {
+    /// USER:HASH (the hash alone without a user)
+    Line,
+    /// The hash alone
+    Hash,
+    /// One JSON object with user, hash, line (and password with --generate)
+    Json,
+    /// USER:HASH with every `$` doubled, for docker-compose files (Traefik labels)
+    Compose,
+    /// A v1 Secret manifest holding the USER:HASH line, for `kubectl apply -f -`
+    K8sSecret,
+}
+
+/// How `export` renders a file.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// A v1 Secret manifest holding the file, for `kubectl apply -f -`
+    K8sSecret,
+    /// The entries as USER:HASH joined by commas, every `$` doubled, for a
+    /// docker-compose label such as Traefik's basicauth.users
+    Compose,
+    /// A JSON array of objects with line_number, user, hash, algorithm, cost
+    Json,
+}
+
+/// Who reads a Kubernetes Secret; decides its data key.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SecretReader {
+    /// ingress-nginx's auth-secret: key `auth`
+    IngressNginx,
+    /// Traefik's basicAuth secret: key `users`
+    Traefik,
+    /// Envoy Gateway's basicAuth secret: key `.htpasswd`
+    EnvoyGateway,
+}
+
+/// A server whose reading of the file `check` applies.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CheckServer {
+    /// The Docker registry (distribution, `auth: htpasswd`)
+    Registry,
+    /// nginx `auth_basic_user_file` (also ingress-nginx)
+    Nginx,
+    /// Apache httpd mod_authn_file
+    Apache,
+    /// Traefik basicAuth
+    Traefik,
+    /// Envoy basic_auth (also Envoy Gateway)
+    Envoy,
+}
+
+/// An algorithm `check --require` insists on.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RequiredAlgorithm {
+    Bcrypt,
+}
+
+/// How `check` prints its findings.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// FILE:LINE: SEVERITY: reason, one a line
+    Line,
+    /// One JSON object with the findings and a summary
     Json,
 }
 

@@ -11,15 +11,18 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use htpass::Username;
+use htpass::file::check::{CheckOptions, Server};
 use htpass::frontend::Failure;
 use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose};
 use htpass::hash::{
     Algorithm, BcryptCost, BcryptVariant, Params, ShaRounds, ShaVariant, VerifyPolicy,
 };
+use htpass::render::{self, SecretSpec};
 
 use crate::cli::{
-    AddArgs, AlgorithmArg, AlgorithmArgs, BcryptVariantArg, Cli, Command, CreateArgs, DeleteArgs,
-    EntryFormat, HashArgs, ListArgs, ListFormat, NewPasswordArgs, PasswordArgs, VerifyArgs,
+    AddArgs, AlgorithmArg, AlgorithmArgs, BcryptVariantArg, CheckArgs, CheckServer, Cli, Command,
+    CreateArgs, DeleteArgs, EntryFormat, ExportArgs, ExportFormat, HashArgs, HashFormat, ListArgs,
+    ListFormat, NewPasswordArgs, PasswordArgs, ReportFormat, SecretArgs, SecretReader, VerifyArgs,
 };
 
 /// One command, ready to run.
@@ -30,10 +33,15 @@ pub enum Config {
     Delete(Delete),
     List(List),
     Hash(Hash),
+    Check(Check),
+    Export(Export),
+    AddBatch(AddBatch),
+    Completions(clap_complete::Shell),
+    Manpage,
 }
 
 /// How an entry (user, hash) is printed on stdout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
     /// `user:hash` and a newline (the hash alone when there is no user).
     Line,
@@ -41,6 +49,10 @@ pub enum OutputFormat {
     Hash,
     /// One JSON object and a newline.
     Json,
+    /// `user:hash` with every `$` doubled, and a newline.
+    Compose,
+    /// A Kubernetes Secret manifest holding `user:hash` and a newline.
+    K8sSecret(SecretSpec),
 }
 
 /// A user to write, with how to hash and where the password comes from.
@@ -112,15 +124,60 @@ pub struct Hash {
     pub format: OutputFormat,
 }
 
+/// Where `add --batch` reads its `user:password` lines.
+pub enum BatchSource {
+    Stdin,
+    File(PathBuf),
+}
+
+pub struct AddBatch {
+    pub path: PathBuf,
+    pub params: Params,
+    pub source: BatchSource,
+    pub existing: Existing,
+}
+
+/// How `check` prints its findings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportStyle {
+    /// `FILE:LINE: SEVERITY: reason`, one a line.
+    Lines,
+    /// One JSON object.
+    Json,
+}
+
+pub struct Check {
+    pub path: PathBuf,
+    pub options: CheckOptions,
+    pub style: ReportStyle,
+}
+
+/// How `export` renders a whole file.
+pub enum ExportStyle {
+    K8sSecret(SecretSpec),
+    Compose,
+    Json,
+}
+
+pub struct Export {
+    pub path: PathBuf,
+    pub style: ExportStyle,
+}
+
 impl Config {
     pub fn from_cli(cli: Cli) -> Result<Config, Failure> {
         Ok(match cli.command {
             Command::Create(args) => Config::Create(create(args)?),
+            Command::Add(args) if args.batch => Config::AddBatch(add_batch(args)?),
             Command::Add(args) => Config::Add(add(args)?),
             Command::Verify(args) => Config::Verify(verify(args)?),
             Command::Delete(args) => Config::Delete(delete(args)?),
             Command::List(args) => Config::List(list(args)),
             Command::Hash(args) => Config::Hash(hash(args)?),
+            Command::Check(args) => Config::Check(check(args)),
+            Command::Export(args) => Config::Export(export(args)?),
+            Command::Completions(args) => Config::Completions(args.shell),
+            Command::Manpage => Config::Manpage,
         })
     }
 }
@@ -154,17 +211,25 @@ fn create(args: CreateArgs) -> Result<Create, Failure> {
     })
 }
 
-fn add(args: AddArgs) -> Result<Add, Failure> {
-    let existing = if args.no_update {
+fn existing(args: &AddArgs) -> Existing {
+    if args.no_update {
         Existing::Refuse
     } else if args.rehash {
         Existing::Rehash
     } else {
         Existing::UpdateIfChanged
-    };
+    }
+}
+
+fn add(args: AddArgs) -> Result<Add, Failure> {
+    let existing = existing(&args);
+    // clap requires USER unless --batch, and this is not --batch.
+    let user = args.user.ok_or_else(|| {
+        Failure::Usage("no USER given; name the user to add, or pass --batch".to_owned())
+    })?;
     Ok(Add {
         entry: NewEntry {
-            user: username(args.user)?,
+            user: username(user)?,
             params: params(&args.algorithm)?,
             source: new_password_source(args.password)?,
         },
@@ -172,6 +237,101 @@ fn add(args: AddArgs) -> Result<Add, Failure> {
         existing,
         format: args.format.map(output_format),
     })
+}
+
+fn add_batch(args: AddArgs) -> Result<AddBatch, Failure> {
+    Ok(AddBatch {
+        params: params(&args.algorithm)?,
+        existing: existing(&args),
+        source: match args.from {
+            Some(path) => BatchSource::File(path),
+            None => BatchSource::Stdin,
+        },
+        path: args.file,
+    })
+}
+
+fn check(args: CheckArgs) -> Check {
+    let mut servers: Vec<Server> = Vec::new();
+    for server in args.servers {
+        let server = match server {
+            CheckServer::Registry => Server::Registry,
+            CheckServer::Nginx => Server::Nginx,
+            CheckServer::Apache => Server::Apache,
+            CheckServer::Traefik => Server::Traefik,
+            CheckServer::Envoy => Server::Envoy,
+        };
+        if !servers.contains(&server) {
+            servers.push(server);
+        }
+    }
+    Check {
+        path: args.file,
+        options: CheckOptions {
+            servers,
+            require_bcrypt: args.require.is_some(),
+            min_cost: args.min_cost,
+            strict: args.strict,
+        },
+        style: match args.format {
+            ReportFormat::Line => ReportStyle::Lines,
+            ReportFormat::Json => ReportStyle::Json,
+        },
+    }
+}
+
+fn export(args: ExportArgs) -> Result<Export, Failure> {
+    let style = match args.format {
+        ExportFormat::K8sSecret => ExportStyle::K8sSecret(secret_spec(&args.secret)?),
+        ExportFormat::Compose => {
+            refuse_secret_options(&args.secret, "compose")?;
+            ExportStyle::Compose
+        }
+        ExportFormat::Json => {
+            refuse_secret_options(&args.secret, "json")?;
+            ExportStyle::Json
+        }
+    };
+    Ok(Export {
+        path: args.file,
+        style,
+    })
+}
+
+/// The Secret's names, checked now so that a bad one fails before a
+/// password is asked for.
+fn secret_spec(args: &SecretArgs) -> Result<SecretSpec, Failure> {
+    let key = match (&args.secret_key, args.reader) {
+        (Some(key), _) => key.as_str(),
+        (None, reader) => match reader.unwrap_or(SecretReader::IngressNginx) {
+            SecretReader::IngressNginx => render::SecretReader::IngressNginx,
+            SecretReader::Traefik => render::SecretReader::Traefik,
+            SecretReader::EnvoyGateway => render::SecretReader::EnvoyGateway,
+        }
+        .key(),
+    };
+    let name = args
+        .secret_name
+        .as_deref()
+        .unwrap_or(render::DEFAULT_SECRET_NAME);
+    Ok(SecretSpec::new(name, args.namespace.as_deref(), key)?)
+}
+
+/// The Secret options mean nothing to other formats: say so rather than
+/// ignore them.
+fn refuse_secret_options(args: &SecretArgs, format: &str) -> Result<(), Failure> {
+    let given = [
+        ("--secret-name", args.secret_name.is_some()),
+        ("--namespace", args.namespace.is_some()),
+        ("--secret-key", args.secret_key.is_some()),
+        ("--for", args.reader.is_some()),
+    ];
+    match given.iter().find(|(_, given)| *given) {
+        Some((option, _)) => Err(Failure::Usage(format!(
+            "{option} applies only to --format k8s-secret, not to --format {format}; leave it out, or use --format k8s-secret"
+        ))),
+        None => Ok(()),
+    }
 }
 
 fn verify(args: VerifyArgs) -> Result<Verify, Failure> {
@@ -214,11 +374,35 @@ fn list(args: ListArgs) -> List {
 }
 
 fn hash(args: HashArgs) -> Result<Hash, Failure> {
+    let format = match args.format {
+        HashFormat::Line => OutputFormat::Line,
+        HashFormat::Hash => OutputFormat::Hash,
+        HashFormat::Json => OutputFormat::Json,
+        HashFormat::Compose => OutputFormat::Compose,
+        HashFormat::K8sSecret => OutputFormat::K8sSecret(secret_spec(&args.secret)?),
+    };
+    let name = match &format {
+        OutputFormat::K8sSecret(_) => None,
+        OutputFormat::Line => Some("line"),
+        OutputFormat::Hash => Some("hash"),
+        OutputFormat::Json => Some("json"),
+        OutputFormat::Compose => Some("compose"),
+    };
+    if let Some(name) = name {
+        refuse_secret_options(&args.secret, name)?;
+    }
+    let user = args.user.map(username).transpose()?;
+    if user.is_none() && matches!(format, OutputFormat::K8sSecret(_)) {
+        return Err(Failure::Usage(
+            "--format k8s-secret holds a USER:HASH line, but no USER is given; name the user"
+                .to_owned(),
+        ));
+    }
     Ok(Hash {
-        user: args.user.map(username).transpose()?,
+        user,
         params: params(&args.algorithm)?,
         source: new_password_source(args.password)?,
-        format: output_format(args.format),
+        format,
     })
 }
 

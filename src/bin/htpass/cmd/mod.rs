@@ -6,8 +6,12 @@
 //! say on stderr and print on stdout.
 
 mod add;
+mod add_batch;
+mod check;
 mod create;
 mod delete;
+mod export;
+mod generated;
 mod hash;
 mod list;
 mod verify;
@@ -16,6 +20,7 @@ use htpass::frontend::Failure;
 use htpass::frontend::json;
 use htpass::frontend::report::{self, Stdout};
 use htpass::hash::{Algorithm, Params};
+use htpass::render;
 use htpass::{Password, Username};
 use zeroize::Zeroizing;
 
@@ -30,6 +35,11 @@ pub fn run(config: Config) -> Result<(), Failure> {
         Config::Delete(config) => delete::run(config),
         Config::List(config) => list::run(config),
         Config::Hash(config) => hash::run(config),
+        Config::Check(config) => check::run(config),
+        Config::Export(config) => export::run(config),
+        Config::AddBatch(config) => add_batch::run(config),
+        Config::Completions(shell) => generated::completions(shell),
+        Config::Manpage => generated::manpage(),
     }
 }
 
@@ -50,26 +60,27 @@ fn check_password(params: &Params, password: &Password) -> Result<(), Failure> {
             "a plain-text password cannot contain a line break; choose another password, or a hashing algorithm".to_owned(),
         ));
     }
+    warn_insecure(algorithm);
+    if algorithm == Algorithm::Crypt && password.len() > 8 {
+        report::warning("crypt uses only the first 8 bytes of the password; the rest is ignored");
+    }
+    Ok(())
+}
+
+/// Says once that the chosen algorithm is insecure, if it is.
+fn warn_insecure(algorithm: Algorithm) {
     match algorithm {
         Algorithm::Sha1 => report::warning(
             "sha1 ({SHA}) is insecure: it is fast and unsalted, so anyone with the file can recover the passwords; use bcrypt (the default) unless the reader needs {SHA}",
         ),
-        Algorithm::Crypt => {
-            report::warning(
-                "crypt (DES) is insecure: it is fast to crack; use bcrypt (the default) unless the reader needs crypt",
-            );
-            if password.len() > 8 {
-                report::warning(
-                    "crypt uses only the first 8 bytes of the password; the rest is ignored",
-                );
-            }
-        }
+        Algorithm::Crypt => report::warning(
+            "crypt (DES) is insecure: it is fast to crack; use bcrypt (the default) unless the reader needs crypt",
+        ),
         Algorithm::Plain => report::warning(
             "plain is insecure: it stores the password itself, so anyone who can read the file sees it, and Apache on Linux, nginx and the Docker registry reject such entries; use bcrypt (the default)",
         ),
         Algorithm::Bcrypt | Algorithm::Apr1 | Algorithm::Sha256 | Algorithm::Sha512 => {}
     }
-    Ok(())
 }
 
 /// Prints an entry on stdout in `format` (nothing without one), and a
@@ -100,6 +111,20 @@ fn print_entry(
         Some(OutputFormat::Hash) => {
             text.extend_from_slice(hash);
             text.push(b'\n');
+        }
+        Some(OutputFormat::Compose) => {
+            if let Some(user) = user {
+                render::compose_escape(user.as_bytes(), &mut text);
+                text.push(b':');
+            }
+            render::compose_escape(hash, &mut text);
+            text.push(b'\n');
+        }
+        Some(OutputFormat::K8sSecret(spec)) => {
+            // config refuses k8s-secret without a user.
+            let user = user.map_or(&[][..], Username::as_bytes);
+            let content = Zeroizing::new([user, b":", hash, b"\n"].concat());
+            render::k8s_secret(&spec, &content, &mut text)?;
         }
         Some(OutputFormat::Json) => {
             let line = user.map(|user| Zeroizing::new([user.as_bytes(), b":", hash].concat()));

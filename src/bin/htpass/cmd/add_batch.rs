@@ -1,0 +1,180 @@
+//! `htpass add FILE --batch`: every `user:password` line of standard input
+//! (or `--from PATH`) added or updated, hashed in parallel, written once.
+//!
+//! Order of work, so that a bad line or a busy file costs nothing:
+//! 1. read and check every line (a bad one names its number; nothing is
+//!    hashed or written);
+//! 2. read the users' current hashes, without a lock (an unchanged user
+//!    keeps its line, as `add` does);
+//! 3. hash on every core, without holding the lock: bcrypt is slow on
+//!    purpose, and other writers should not wait on it;
+//! 4. one locked pass through the safe store. A user whose line changed
+//!    since step 2 (another writer got there first) gets the fresh hash
+//!    from step 3, which verifies the password just as well.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, IsTerminal};
+use std::ops::ControlFlow;
+use std::path::Path;
+
+use htpass::Error;
+use htpass::batch::{self, BatchEntry, Hashed};
+use htpass::file::{self, MalformedLines, Resolution, UpsertOutcome};
+use htpass::frontend::Failure;
+use htpass::frontend::report;
+use htpass::hash::{Algorithm, Params};
+use htpass::secret::WipingReader;
+use htpass::store::{self, OpenMode, Outcome};
+use htpass::username::Username;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::config::{AddBatch, BatchSource, Existing};
+
+/// Below this many users a batch ends before a progress bar would help.
+const PROGRESS_FROM_USERS: usize = 20;
+
+pub fn run(config: AddBatch) -> Result<(), Failure> {
+    let AddBatch {
+        path,
+        params,
+        source,
+        existing,
+    } = config;
+    let entries = read_entries(&source, &params)?;
+    super::warn_insecure(params.algorithm());
+    if params.algorithm() == Algorithm::Crypt {
+        report::warning("crypt uses only the first 8 bytes of each password; the rest is ignored");
+    }
+
+    let stored = current_hashes(&path, &entries)?;
+    if existing == Existing::Refuse
+        && let Some(entry) = entries
+            .iter()
+            .find(|entry| stored.contains_key(entry.user.as_bytes()))
+    {
+        return Err(Error::UserExists {
+            user: entry.user.escaped(),
+        }
+        .into());
+    }
+
+    let progress = progress_bar(entries.len());
+    let hashed = batch::hash_all(
+        &entries,
+        &params,
+        &stored,
+        existing == Existing::Rehash,
+        &|| progress.inc(1),
+    );
+    progress.finish_and_clear();
+    let hashed = hashed?;
+
+    let users: Vec<Username> = entries.iter().map(|entry| entry.user.clone()).collect();
+    drop(entries); // the passwords are no longer needed: wipe them now
+    let updated = store::update(&path, OpenMode::CreateIfMissing, |reader, writer| {
+        let outcomes = file::upsert_many(
+            reader,
+            writer,
+            &path,
+            &users,
+            existing == Existing::Refuse,
+            MalformedLines::Keep,
+            |i, current| Ok(resolve(&hashed[i], current)),
+        )?;
+        let changed = if outcomes.iter().all(|o| *o == UpsertOutcome::Unchanged) {
+            Outcome::Unchanged
+        } else {
+            Outcome::Changed
+        };
+        Ok((changed, outcomes))
+    })?;
+
+    if updated.created {
+        report::note(format_args!("created {}", path.display()));
+    }
+    let count = |wanted: UpsertOutcome| updated.value.iter().filter(|o| **o == wanted).count();
+    report::note(format_args!(
+        "{} added, {} updated, {} unchanged",
+        count(UpsertOutcome::Added),
+        count(UpsertOutcome::Updated),
+        count(UpsertOutcome::Unchanged)
+    ));
+    Ok(())
+}
+
+/// Keep the line only if it is still exactly the hash that was checked.
+fn resolve(hashed: &Hashed, current: Option<&[u8]>) -> Resolution {
+    if hashed.kept && current == Some(hashed.hash.as_slice()) {
+        Resolution::Keep
+    } else {
+        Resolution::Write(hashed.hash.clone())
+    }
+}
+
+fn read_entries(source: &BatchSource, params: &Params) -> Result<Vec<BatchEntry>, Failure> {
+    match source {
+        BatchSource::Stdin => {
+            let stdin = io::stdin();
+            if stdin.is_terminal() {
+                report::note("reading user:password lines; end with Ctrl-D");
+            }
+            Ok(batch::parse(
+                WipingReader::new(stdin.lock()),
+                "standard input",
+                params,
+            )?)
+        }
+        BatchSource::File(from) => {
+            let file = File::open(from).map_err(|source| Error::FileAccess {
+                path: from.clone(),
+                action: "open the batch file (--from)",
+                source,
+            })?;
+            Ok(batch::parse(
+                WipingReader::new(file),
+                &from.display().to_string(),
+                params,
+            )?)
+        }
+    }
+}
+
+/// The first hash of each batch user now in FILE (none if FILE is missing).
+fn current_hashes(
+    path: &Path,
+    entries: &[BatchEntry],
+) -> Result<HashMap<Vec<u8>, Vec<u8>>, Failure> {
+    let wanted: HashMap<&[u8], ()> = entries
+        .iter()
+        .map(|entry| (entry.user.as_bytes(), ()))
+        .collect();
+    let mut stored: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
+    let read = store::read(path, |reader| {
+        file::for_each_entry(reader, path, MalformedLines::Keep, |_, user, hash| {
+            if wanted.contains_key(user) && !stored.contains_key(user) {
+                stored.insert(user.to_vec(), hash.to_vec());
+            }
+            Ok(ControlFlow::Continue(()))
+        })
+    });
+    match read {
+        Ok(()) | Err(Error::FileNotFound { .. }) => Ok(stored),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// A bar on stderr for a long batch on a terminal; hidden otherwise, so
+/// logs of CI jobs stay clean.
+fn progress_bar(users: usize) -> ProgressBar {
+    if users < PROGRESS_FROM_USERS || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(users as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("hashing {bar:30} {pos}/{len} users, {eta} left")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
