@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use htpass::Error;
 use htpass::hash::{BcryptCost, ShaRounds};
 
-const EXIT_CODES: &str = "\
+pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  a file could not be read, written or created; or the user exists (add --no-update)
@@ -70,9 +70,12 @@ pub enum Command {
         zsh:   htpass completions zsh > ~/.zfunc/_htpass  (with ~/.zfunc in fpath)\n\
         fish:  htpass completions fish > ~/.config/fish/completions/htpass.fish")]
     Completions(CompletionsArgs),
-    /// Print the man page (roff) on stdout; `man/htpass.1` is made with it
+    /// Write the man pages (roff) into DIR; `man/htpass*.1` are made with it
     #[command(hide = true)]
-    Manpage,
+    Manpages {
+        /// Where to write htpass.1 and htpass-COMMAND.1
+        dir: PathBuf,
+    },
 }
 
 const CHECK_ABOUT: &str = "\

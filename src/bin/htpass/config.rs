@@ -37,7 +37,7 @@ pub enum Config {
     Export(Export),
     AddBatch(AddBatch),
     Completions(clap_complete::Shell),
-    Manpage,
+    Manpages(PathBuf),
 }
 
 /// How an entry (user, hash) is printed on stdout.
@@ -177,7 +177,7 @@ impl Config {
             Command::Check(args) => Config::Check(check(args)),
             Command::Export(args) => Config::Export(export(args)?),
             Command::Completions(args) => Config::Completions(args.shell),
-            Command::Manpage => Config::Manpage,
+            Command::Manpages { dir } => Config::Manpages(dir),
         })
     }
 }

@@ -39,7 +39,7 @@ pub fn run(config: Config) -> Result<(), Failure> {
         Config::Export(config) => export::run(config),
         Config::AddBatch(config) => add_batch::run(config),
         Config::Completions(shell) => generated::completions(shell),
-        Config::Manpage => generated::manpage(),
+        Config::Manpages(dir) => generated::manpages(&dir),
     }
 }
 

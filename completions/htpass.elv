@@ -1,0 +1,206 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[htpass] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'htpass'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'htpass'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Create a new file (refused if it exists), optionally with its first user'
+            cand add 'Add a user, or change a user''s password; creates FILE if missing'
+            cand verify 'Check a user''s password: exit 0 if it matches, 3 if not, 6 if the user is missing'
+            cand delete 'Remove users from a file'
+            cand list 'List the users of a file, one a line'
+            cand hash 'Print a hash, or a USER:HASH line, without touching any file'
+            cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
+            cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
+            cand completions 'Print a shell completion script'
+            cand manpages 'Write the man pages (roff) into DIR; `man/htpass*.1` are made with it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'htpass;create'= {
+            cand --format 'Also print the new entry on stdout'
+            cand -a 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand --bcrypt-variant 'The bcrypt prefix to write, for readers that insist on one [default: 2y]'
+            cand -C 'bcrypt cost, 4 to 31 [default: 10]'
+            cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
+            cand -r 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --rounds 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --password-env 'Read the password from the environment variable VAR'
+            cand --password-file 'Read the password from the first line of the file PATH'
+            cand -p 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --password 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --generate 'Make up a random password of LEN letters and digits (default 24) and print it once'
+            cand -f 'Replace FILE if it exists'
+            cand --force 'Replace FILE if it exists'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;add'= {
+            cand --from 'With --batch: read the lines from PATH instead of standard input'
+            cand --format 'Also print the entry on stdout'
+            cand -a 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand --bcrypt-variant 'The bcrypt prefix to write, for readers that insist on one [default: 2y]'
+            cand -C 'bcrypt cost, 4 to 31 [default: 10]'
+            cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
+            cand -r 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --rounds 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --password-env 'Read the password from the environment variable VAR'
+            cand --password-file 'Read the password from the first line of the file PATH'
+            cand -p 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --password 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --generate 'Make up a random password of LEN letters and digits (default 24) and print it once'
+            cand --batch 'Add or update every user of `user:password` lines read from standard input (or --from), hashed in parallel, written once'
+            cand --no-update 'Fail (exit 1) instead of changing the password of an existing user'
+            cand --rehash 'Write a new hash even when the stored one already matches'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;verify'= {
+            cand --password-env 'Read the password from the environment variable VAR'
+            cand --password-file 'Read the password from the first line of the file PATH'
+            cand -p 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --password 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --allow-plain 'Accept a bare plain-text entry (Apache on Linux, nginx and the Docker registry do not)'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;delete'= {
+            cand --ignore-missing 'Delete the users that exist and only report the others (exit 0)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;list'= {
+            cand --format 'How to print the users'
+            cand -l 'Add each entry''s algorithm and cost (bcrypt cost or SHA rounds), tab-separated'
+            cand --long 'Add each entry''s algorithm and cost (bcrypt cost or SHA rounds), tab-separated'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;hash'= {
+            cand --format 'What to print'
+            cand --secret-name 'The Secret''s name [default: basic-auth]'
+            cand --namespace 'The Secret''s namespace [default: none, so kubectl''s current one]'
+            cand --secret-key 'The data key that holds the file [default: auth, or as --for says]'
+            cand --for 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)'
+            cand -a 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand --bcrypt-variant 'The bcrypt prefix to write, for readers that insist on one [default: 2y]'
+            cand -C 'bcrypt cost, 4 to 31 [default: 10]'
+            cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
+            cand -r 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --rounds 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --password-env 'Read the password from the environment variable VAR'
+            cand --password-file 'Read the password from the first line of the file PATH'
+            cand -p 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --password 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --generate 'Make up a random password of LEN letters and digits (default 24) and print it once'
+            cand --password-stdin 'Read the password from the first line of standard input'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;check'= {
+            cand --for 'Apply what these servers accept (repeat, or separate with commas)'
+            cand --require 'Fail on any entry not of this algorithm'
+            cand --min-cost 'Warn about bcrypt entries below this cost'
+            cand --format 'How to print the findings'
+            cand --strict 'Fail (exit 7) on warnings too'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;export'= {
+            cand --format 'What to render'
+            cand --secret-name 'The Secret''s name [default: basic-auth]'
+            cand --namespace 'The Secret''s namespace [default: none, so kubectl''s current one]'
+            cand --secret-key 'The data key that holds the file [default: auth, or as --for says]'
+            cand --for 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;completions'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;manpages'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;help'= {
+            cand create 'Create a new file (refused if it exists), optionally with its first user'
+            cand add 'Add a user, or change a user''s password; creates FILE if missing'
+            cand verify 'Check a user''s password: exit 0 if it matches, 3 if not, 6 if the user is missing'
+            cand delete 'Remove users from a file'
+            cand list 'List the users of a file, one a line'
+            cand hash 'Print a hash, or a USER:HASH line, without touching any file'
+            cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
+            cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
+            cand completions 'Print a shell completion script'
+            cand manpages 'Write the man pages (roff) into DIR; `man/htpass*.1` are made with it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'htpass;help;create'= {
+        }
+        &'htpass;help;add'= {
+        }
+        &'htpass;help;verify'= {
+        }
+        &'htpass;help;delete'= {
+        }
+        &'htpass;help;list'= {
+        }
+        &'htpass;help;hash'= {
+        }
+        &'htpass;help;check'= {
+        }
+        &'htpass;help;export'= {
+        }
+        &'htpass;help;completions'= {
+        }
+        &'htpass;help;manpages'= {
+        }
+        &'htpass;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
