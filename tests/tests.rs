@@ -3,6 +3,7 @@
 
 mod apache_live;
 mod cli;
+mod generated;
 mod golden;
 mod htpasswd;
 mod htpasswd_differential;
