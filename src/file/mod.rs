@@ -440,7 +440,11 @@ pub fn upsert_many<W: Write>(
                         Resolution::Keep => put(&mut writer, path, line)?,
                         Resolution::Write(hash) => {
                             let ending = match this_ending {
-                                LineEnding::None => LineEnding::Lf,
+                                // The replaced last line ends now: no repair needed.
+                                LineEnding::None => {
+                                    unterminated = false;
+                                    LineEnding::Lf
+                                }
                                 other => other,
                             };
                             write_record(&mut writer, path, &users[i], hash, ending)?;
@@ -574,6 +578,68 @@ mod tests {
         )
         .unwrap();
         (output, outcome, calls)
+    }
+
+    #[test]
+    fn many_users_replaced_and_appended_in_one_pass() {
+        let users = [user("bob"), user("carol"), user("alice")];
+        let mut output = Vec::new();
+        let mut asked = Vec::new();
+        let mut reader: &[u8] = b"alice:OLD\n# c\nbob:KEEP\r\nalice:DUP";
+        let outcomes = upsert_many(
+            Some(&mut reader),
+            &mut output,
+            path(),
+            &users,
+            false,
+            MalformedLines::Keep,
+            |i, stored| {
+                asked.push((i, stored.map(<[u8]>::to_vec)));
+                Ok(if stored == Some(b"KEEP") {
+                    Resolution::Keep
+                } else {
+                    Resolution::Write(format!("NEW{i}").into_bytes())
+                })
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            output,
+            b"alice:NEW2\n# c\nbob:KEEP\r\nalice:NEW2\ncarol:NEW1\n".to_vec()
+        );
+        assert_eq!(
+            outcomes,
+            [
+                UpsertOutcome::Unchanged,
+                UpsertOutcome::Added,
+                UpsertOutcome::Updated
+            ]
+        );
+        // Once per user: at its first entry, or at the end when absent.
+        assert_eq!(
+            asked,
+            [
+                (2, Some(b"OLD".to_vec())),
+                (0, Some(b"KEEP".to_vec())),
+                (1, None)
+            ]
+        );
+    }
+
+    #[test]
+    fn many_users_with_no_update_refuse_the_first_present() {
+        let mut reader: &[u8] = b"x:1\nbob:2\n";
+        let error = upsert_many(
+            Some(&mut reader),
+            Vec::new(),
+            path(),
+            &[user("alice"), user("bob")],
+            true,
+            MalformedLines::Keep,
+            |_, _| Ok(Resolution::Write(b"N".to_vec())),
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::UserExists { user } if user == "bob"));
     }
 
     fn run_delete(input: &[u8], names: &[&str]) -> (Vec<u8>, DeleteOutcome) {
