@@ -4,7 +4,7 @@
 use std::fs;
 use std::os::unix::fs::MetadataExt;
 
-use crate::util::{TestDir, file_verifies, htpass};
+use crate::util::{TestDir, file_verifies};
 
 /// A batch at bcrypt cost 4, so that tests stay quick.
 fn batch(dir: &TestDir, file: &str, input: &str) -> assert_cmd::Command {

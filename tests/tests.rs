@@ -2,12 +2,15 @@
 //! library against recorded and live Apache lives in a module here.
 
 mod apache_live;
+mod batch;
 mod cli;
+mod export;
 mod generated;
 mod golden;
 mod htpasswd;
 mod htpasswd_differential;
 mod htpasswd_transcripts;
+mod interop;
 mod interrupt;
 mod man;
 mod util;
