@@ -260,3 +260,33 @@ fn a_batch_of_sha1_warns_once() {
     assert!(output.status.success());
     assert_eq!(stderr_of(&output).matches("insecure").count(), 1);
 }
+
+/// On a terminal a long batch shows its progress on stderr (`script` gives
+/// the command a pseudo-terminal); piped, as in CI logs, it stays silent.
+#[test]
+fn a_long_batch_shows_progress_only_on_a_terminal() {
+    let dir = TestDir::new();
+    let input: String = (0..40).map(|i| format!("user{i}:password-{i}\n")).collect();
+    dir.write("team.txt", &input);
+    let command = format!(
+        "{} add users --batch --from team.txt -C 4",
+        env!("CARGO_BIN_EXE_htpass")
+    );
+    let output = std::process::Command::new("script")
+        .args(["--quiet", "--return", "--command", &command, "/dev/null"])
+        .current_dir(dir.path(""))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script (util-linux) runs: apt-get install util-linux bsdutils");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}");
+    assert!(shown.contains("/40 users"), "no progress shown: {shown:?}");
+    assert!(shown.contains("40 added"), "{shown:?}");
+
+    let piped = batch(&dir, "again", &input).output().unwrap();
+    assert!(piped.status.success());
+    assert_eq!(
+        stderr_of(&piped),
+        "created again\n40 added, 0 updated, 0 unchanged\n"
+    );
+}
