@@ -3,6 +3,7 @@
 
 mod apache_live;
 mod batch;
+mod check;
 mod cli;
 mod export;
 mod generated;

@@ -95,9 +95,11 @@ pub enum Failure {
     UsersNotFound { path: PathBuf, users: Vec<String> },
 
     /// `check` found errors (or, with `--strict`, warnings); the findings
-    /// themselves are already on stdout.
+    /// themselves are already on stdout, as lines or in the JSON object.
     #[error(
-        "{errors} error(s) and {warnings} warning(s) found; fix the lines listed above{}",
+        "the check failed with {} and {}; fix what it lists{}",
+        count(*errors, "error"),
+        count(*warnings, "warning"),
         if *errors == 0 { " (warnings fail because of --strict)" } else { "" }
     )]
     CheckFailed { errors: usize, warnings: usize },
@@ -105,6 +107,15 @@ pub enum Failure {
     /// Standard output failed for a reason other than a closed pipe.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] io::Error),
+}
+
+/// `1 error`, `2 errors`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn users_phrase(users: &[String]) -> String {

@@ -1,10 +1,140 @@
 //! `htpass check FILE`: lint a file for the servers that will read it.
+//!
+//! The library walks the file and says what it finds
+//! ([`htpass::file::check`]); this prints each finding as it comes, as
+//! `FILE:LINE: SEVERITY: reason` (user names escaped for the terminal) or
+//! inside one JSON object (exact), and turns the counts into the exit code.
+//! A finding never holds a hash or a line's text, so nothing printed here
+//! can show a password.
+//!
+//! The JSON object is streamed like the lines: `file`, then `findings`, then
+//! the counts, which are known only at the end.
 
+use std::os::unix::ffi::OsStrExt;
+
+use htpass::file::check::{self, Finding, Summary};
 use htpass::frontend::Failure;
+use htpass::frontend::json;
+use htpass::frontend::report::{self, Stdout};
+use htpass::store;
+use htpass::username::escape_for_terminal;
 
-use crate::config::Check;
+use crate::config::{Check, ReportStyle};
 
 pub fn run(config: Check) -> Result<(), Failure> {
-    let _ = config;
-    Err(Failure::Usage("check is not written yet".to_owned()))
+    let Check {
+        path,
+        options,
+        style,
+    } = config;
+    let path_bytes = path.as_os_str().as_bytes();
+    let shown_path = escape_for_terminal(path_bytes);
+    let mut out = Stdout::new();
+    // A write failure other than a closed pipe, kept until the walk ends
+    // (the library's callback can only fail with a library error).
+    let mut failed: Option<Failure> = None;
+    let mut text = Vec::with_capacity(512);
+    let mut first = true;
+
+    let summary = store::read(&path, |reader| {
+        if style == ReportStyle::Json {
+            // Written once the file is open, so a missing file leaves no
+            // half object on stdout.
+            text.clear();
+            json::Object::begin(&mut text).bytes("file", path_bytes);
+            text.extend_from_slice(b",\"findings\":[");
+            write(&mut out, &mut failed, &text);
+        }
+        check::check(reader, &path, &options, |finding| {
+            text.clear();
+            match style {
+                ReportStyle::Lines => render_line(&shown_path, finding, &mut text),
+                ReportStyle::Json => render_json(first, finding, &mut text),
+            }
+            first = false;
+            write(&mut out, &mut failed, &text);
+            Ok(())
+        })
+    })?;
+
+    if style == ReportStyle::Json {
+        text.clear();
+        render_totals(&summary, options.strict, &mut text);
+        write(&mut out, &mut failed, &text);
+    }
+    if let Some(failure) = failed {
+        return Err(failure);
+    }
+    out.flush()?;
+
+    if summary.fails(options.strict) {
+        return Err(Failure::CheckFailed {
+            errors: summary.errors,
+            warnings: summary.warnings,
+        });
+    }
+    if style == ReportStyle::Lines {
+        report::note(match summary.warnings {
+            0 => "no problems found".to_owned(),
+            1 => "1 warning; pass --strict to fail on warnings".to_owned(),
+            n => format!("{n} warnings; pass --strict to fail on warnings"),
+        });
+    }
+    Ok(())
+}
+
+/// Writes unless an earlier write failed; a closed stdout is not a failure
+/// (the walk goes on, for the exit code).
+fn write(out: &mut Stdout, failed: &mut Option<Failure>, bytes: &[u8]) {
+    if failed.is_none()
+        && let Err(failure) = out.write(bytes)
+    {
+        *failed = Some(failure);
+    }
+}
+
+fn render_line(shown_path: &str, finding: &Finding, text: &mut Vec<u8>) {
+    let line = format!(
+        "{shown_path}:{}: {}: {}\n",
+        finding.line,
+        finding.severity.name(),
+        finding.message
+    );
+    text.extend_from_slice(line.as_bytes());
+}
+
+/// One element of `findings`. `line` and `servers` are written by hand:
+/// [`json::Object`] has no 64-bit number nor array of strings, and both
+/// are plain ASCII here.
+fn render_json(first: bool, finding: &Finding, text: &mut Vec<u8>) {
+    if !first {
+        text.push(b',');
+    }
+    text.extend_from_slice(format!("{{\"line\":{},", finding.line).as_bytes());
+    // The object's own `{` is dropped: its fields continue the one opened above.
+    let start = text.len();
+    json::Object::begin(text)
+        .text("severity", finding.severity.name())
+        .text("code", finding.kind.code())
+        .optional_bytes("user", finding.user.as_deref())
+        .text("message", &finding.message);
+    text.remove(start);
+    text.extend_from_slice(b",\"servers\":[");
+    for (i, server) in finding.servers.iter().enumerate() {
+        if i > 0 {
+            text.push(b',');
+        }
+        text.extend_from_slice(format!("\"{}\"", server.name()).as_bytes());
+    }
+    text.extend_from_slice(b"]}");
+}
+
+fn render_totals(summary: &Summary, strict: bool, text: &mut Vec<u8>) {
+    let totals = format!(
+        "],\"errors\":{},\"warnings\":{},\"failed\":{}}}\n",
+        summary.errors,
+        summary.warnings,
+        summary.fails(strict)
+    );
+    text.extend_from_slice(totals.as_bytes());
 }
