@@ -169,7 +169,11 @@ fn a_malformed_line_is_an_error_naming_the_servers_that_refuse_the_file() {
         found.reason
     );
     assert_eq!(run.findings("users").len(), 1, "{}", run.stdout);
-    assert!(run.stderr.contains("failed with 1 error and"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("failed with 1 error and"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
