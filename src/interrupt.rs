@@ -5,8 +5,10 @@
 //! rename, so the file is left exactly as it was. The rename itself and the
 //! check before it happen under one lock: an interrupt lands either before
 //! the change (abandoned) or after it (the change stands, and so does its
-//! success). This module installs no signal handler and never ends the
-//! process; that is the front-end's job.
+//! success: the run finishes and reports it, even if the interrupt comes
+//! once the write is over, so that no run says "no file was changed" about a
+//! file it changed). This module installs no signal handler and never ends
+//! the process; that is the front-end's job.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -16,11 +18,15 @@ use crate::error::Error;
 struct State {
     requested: bool,
     writes_under_way: usize,
+    /// A change has been committed (the rename, or a device write, ran):
+    /// from then on an interrupt can no longer mean "nothing was changed".
+    changed: bool,
 }
 
 static STATE: Mutex<State> = Mutex::new(State {
     requested: false,
     writes_under_way: 0,
+    changed: false,
 });
 
 fn state() -> MutexGuard<'static, State> {
@@ -36,13 +42,20 @@ pub enum Disposition {
     /// A write is under way; it will be abandoned and fail with
     /// [`Error::Interrupted`], which the program reports as it ends.
     WriteWillAbandon,
+    /// A file has already been changed: the change stands, and so does the
+    /// run's success. Let the run finish (it is past its last write) and
+    /// report what it did; ending it now would hide a change, or a generated
+    /// password, that was made.
+    ChangeMade,
 }
 
 /// Asks every current and later write to stop without changing its file.
 pub fn request() -> Disposition {
     let mut state = state();
     state.requested = true;
-    if state.writes_under_way == 0 {
+    if state.changed {
+        Disposition::ChangeMade
+    } else if state.writes_under_way == 0 {
         Disposition::EndNow
     } else {
         Disposition::WriteWillAbandon
@@ -65,11 +78,15 @@ impl WriteUnderWay {
     /// Runs `change` (the rename) unless an interrupt came first; the check
     /// and the change happen under the same lock as [`request`].
     pub(crate) fn commit<T>(&self, change: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
-        let state = state();
+        let mut state = state();
         if state.requested {
             return Err(Error::Interrupted);
         }
         let result = change();
+        // Even a failed change may have written something (a device written
+        // in place can fail halfway); the run is ending either way, and must
+        // report how, not "no file was changed".
+        state.changed = true;
         drop(state);
         result
     }

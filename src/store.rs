@@ -11,7 +11,10 @@
 //!   `rename` after it is on disk;
 //! - leave anything beside FILE: no lock file (FILE itself, or its directory
 //!   while FILE is missing, is what gets locked), and the temporary file is
-//!   removed on every error and on [`Outcome::Unchanged`];
+//!   removed on every error and on [`Outcome::Unchanged`]. One that a killed
+//!   process could not remove (SIGKILL, a power cut) is removed by the next
+//!   update of FILE, once its lock proves that no live writer owns it (see
+//!   `remove_stale_temps`);
 //! - replace a symbolic link (the link is followed, its target replaced), or
 //!   change an existing file's mode or owner;
 //! - lose a concurrent update: the exclusive lock is held from before the old
@@ -26,6 +29,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, fchown};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use tempfile::NamedTempFile;
 
@@ -40,9 +44,25 @@ const MAX_SYMLINKS: usize = 40;
 /// Each retry means another process replaced FILE, i.e. made progress; the
 /// cap only stops a pathological loop.
 const MAX_LOCK_ATTEMPTS: usize = 1000;
-/// How much of FILE's name the temporary file's name repeats (so that a file
-/// left by a crash shows whose it was) without exceeding `NAME_MAX`.
-const TEMP_NAME_BYTES: usize = 64;
+/// Temporary files are named `.NAME.htpass-RANDOM.tmp`, NAME being FILE's
+/// name: a file left by a crash shows whose it was, and the next update can
+/// tell it from anything else (see [`remove_stale_temps`]).
+const TEMP_MARKER: &[u8] = b".htpass-";
+/// The marker when NAME had to be cut short to fit `NAME_MAX`. Such a
+/// temporary file is never removed by a later run: a cut NAME no longer says
+/// whose it is. The marker has the same length as [`TEMP_MARKER`], so no cut
+/// name can pass for an uncut one (see [`is_temp_of`]).
+const TEMP_MARKER_CUT: &[u8] = b".htpass~";
+const TEMP_SUFFIX: &[u8] = b".tmp";
+/// Letters and digits, as `tempfile` draws them; always this many, which is
+/// what makes a temporary file's name say exactly whose it is.
+const TEMP_RANDOM_BYTES: usize = 10;
+/// Linux's limit on one file name (`NAME_MAX`) on every file system it mounts
+/// read-write for htpasswd files.
+const NAME_MAX: usize = 255;
+/// The longest NAME a temporary file's name repeats whole.
+const TEMP_NAME_BYTES: usize =
+    NAME_MAX - 1 - TEMP_MARKER.len() - TEMP_RANDOM_BYTES - TEMP_SUFFIX.len();
 
 /// What to do about FILE's existence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +99,55 @@ pub struct Updated<T> {
     pub written: bool,
 }
 
+/// **Test hook**: a moment inside [`update`] at which the crash-safety tests
+/// stop the process (tests/crash.rs), to kill or interrupt it exactly there.
+///
+/// Nothing in a normal run observes phases: the library only calls the
+/// function given to [`set_phase_observer`], and the `htpass` and `htpasswd`
+/// programs install one only when the environment variable
+/// `HTPASS_TEST_STOP_AT` names a phase (see `frontend::interrupt`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// FILE (or, while it is missing, its directory) is locked, and the
+    /// first bytes of the new content have reached the temporary file: it
+    /// exists, half written (whole, for content under 64 KiB).
+    Write,
+    /// The new content is complete and on disk (fsynced, with FILE's mode):
+    /// the last interrupt check and the rename come next. The last moment at
+    /// which an interrupt still abandons the change.
+    Rename,
+    /// FILE has been replaced or created (or, a device, written), the
+    /// rename made durable, and the write is no longer under way: [`update`]
+    /// is about to return success.
+    Replaced,
+}
+
+impl Phase {
+    /// The name `HTPASS_TEST_STOP_AT` uses: `write`, `rename` or `replaced`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Write => "write",
+            Phase::Rename => "rename",
+            Phase::Replaced => "replaced",
+        }
+    }
+}
+
+static PHASE_OBSERVER: OnceLock<fn(Phase)> = OnceLock::new();
+
+/// **Test hook**: calls `observer` at each [`Phase`] of every later
+/// [`update`], on the thread running it. Only the first call takes effect;
+/// it returns whether this one did.
+pub fn set_phase_observer(observer: fn(Phase)) -> bool {
+    PHASE_OBSERVER.set(observer).is_ok()
+}
+
+fn reached(phase: Phase) {
+    if let Some(observer) = PHASE_OBSERVER.get() {
+        observer(phase);
+    }
+}
+
 /// Runs a read-modify-write of `path` under an exclusive lock.
 ///
 /// `edit` streams the old content (`None` when FILE is missing or, with
@@ -95,6 +164,8 @@ pub struct Updated<T> {
 ///   not a member of the group), the update is refused rather than silently
 ///   changing who may read the file.
 /// - A new file gets 0666 minus the umask, as Apache's does.
+/// - Temporary files that killed runs left beside FILE (`.NAME.htpass-*.tmp`)
+///   are removed once the lock is held, when no live writer can own one.
 /// - A FIFO or character device (`/dev/stdout`) cannot be renamed over; with
 ///   [`OpenMode::Overwrite`] it is written in place, and opened only once
 ///   `edit` has succeeded. Other modes refuse it, since its "old content"
@@ -109,13 +180,28 @@ pub fn update<T>(
     edit: impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, T), Error>,
 ) -> Result<Updated<T>, Error> {
     let write = WriteUnderWay::begin()?;
+    let updated = lock_and_update(path, mode, &write, edit);
+    drop(write);
+    if matches!(updated, Ok(Updated { written: true, .. })) {
+        reached(Phase::Replaced);
+    }
+    updated
+}
+
+/// [`update`] once the write is under way.
+fn lock_and_update<T>(
+    path: &Path,
+    mode: OpenMode,
+    write: &WriteUnderWay,
+    edit: impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, T), Error>,
+) -> Result<Updated<T>, Error> {
     for _ in 0..MAX_LOCK_ATTEMPTS {
         match inspect(path)? {
             Found::Directory => return Err(is_a_directory(path)),
             Found::Unsupported(what) => return Err(unsupported(path, what)),
             Found::Special => {
                 return match mode {
-                    OpenMode::Overwrite => write_in_place(path, &write, edit),
+                    OpenMode::Overwrite => write_in_place(path, write, edit),
                     OpenMode::CreateNew => Err(Error::FileExists {
                         path: path.to_path_buf(),
                     }),
@@ -142,7 +228,13 @@ pub fn update<T>(
                     Ok(file) => file,
                     // Removed since we looked: look again.
                     Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
-                    Err(error) => return Err(access(path, "open for reading and writing", error)),
+                    Err(error) => {
+                        return Err(access(
+                            path,
+                            "open for reading and writing",
+                            explain_not_writable(error),
+                        ));
+                    }
                 };
                 file.lock().map_err(|error| access(path, "lock", error))?;
                 // The previous holder may have renamed a new file over the
@@ -150,7 +242,8 @@ pub fn update<T>(
                 if !still_names(path, &target, &file)? {
                     continue;
                 }
-                return replace(path, &target, &file, mode, &write, edit);
+                remove_stale_temps(&target);
+                return replace(path, &target, &file, mode, write, edit);
             }
             Found::Missing { target } => {
                 if mode == OpenMode::MustExist {
@@ -170,7 +263,8 @@ pub fn update<T>(
                     // Created (or re-linked) while we waited: start over.
                     _ => continue,
                 }
-                let updated = create(path, &target, &directory, mode, &write, edit);
+                remove_stale_temps(&target);
+                let updated = create(path, &target, &directory, mode, write, edit);
                 // The lock is released when `directory` is closed, after the
                 // rename and the directory's fsync.
                 drop(directory);
@@ -329,12 +423,13 @@ fn replace<T>(
         OpenMode::Overwrite => None,
         _ => Some(BufReader::with_capacity(BUFFER_BYTES, locked)),
     };
-    let (outcome, value) = stream(temp.as_file_mut(), path, |writer| {
+    let (outcome, value) = stream(TempWriter::new(temp.as_file_mut()), path, |writer| {
         edit(
             reader.as_mut().map(|reader| reader as &mut dyn BufRead),
             writer,
         )
-    })?;
+    })
+    .map_err(explain_full)?;
     if outcome == Outcome::Unchanged {
         discard(temp);
         return Ok(Updated {
@@ -365,7 +460,10 @@ fn create<T>(
     // 0666 through open(), so the umask applies exactly as for Apache's
     // new files; the mode is never changed afterwards.
     let mut temp = temp_file(path, target, Some(Permissions::from_mode(0o666)))?;
-    let (outcome, value) = stream(temp.as_file_mut(), path, |writer| edit(None, writer))?;
+    let (outcome, value) = stream(TempWriter::new(temp.as_file_mut()), path, |writer| {
+        edit(None, writer)
+    })
+    .map_err(explain_full)?;
     if outcome == Outcome::Unchanged {
         discard(temp);
         return Ok(Updated {
@@ -479,7 +577,8 @@ fn stream<W: Write, T>(
     result
 }
 
-/// A temporary file beside `target`, named `.NAME.XXXXXX.tmp`.
+/// A temporary file beside `target`, named `.NAME.htpass-RANDOM.tmp` (or,
+/// when NAME must be cut to fit `NAME_MAX`, `.CUT.htpass~RANDOM.tmp`).
 fn temp_file(
     path: &Path,
     target: &Path,
@@ -487,11 +586,20 @@ fn temp_file(
 ) -> Result<NamedTempFile, Error> {
     let name = target.file_name().map(OsStrExt::as_bytes).unwrap_or(b"");
     let mut prefix = b".".to_vec();
-    prefix.extend_from_slice(&name[..name.len().min(TEMP_NAME_BYTES)]);
-    prefix.push(b'.');
+    if name.len() <= TEMP_NAME_BYTES {
+        prefix.extend_from_slice(name);
+        prefix.extend_from_slice(TEMP_MARKER);
+    } else {
+        prefix.extend_from_slice(&name[..TEMP_NAME_BYTES]);
+        prefix.extend_from_slice(TEMP_MARKER_CUT);
+    }
     let prefix = OsString::from_vec(prefix);
+    let suffix = OsString::from_vec(TEMP_SUFFIX.to_vec());
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
+    builder
+        .prefix(&prefix)
+        .rand_bytes(TEMP_RANDOM_BYTES)
+        .suffix(&suffix);
     if let Some(permissions) = permissions {
         builder.permissions(permissions);
     }
@@ -499,9 +607,107 @@ fn temp_file(
         access(
             path,
             "create a temporary file in the file's directory (replacing the file atomically needs write permission there)",
-            error,
+            explain_no_temp(error),
         )
     })
+}
+
+/// Whether `candidate` is the name of a temporary file of a FILE named
+/// `name`: exactly `.` NAME `.htpass-` RANDOM `.tmp`, with
+/// [`TEMP_RANDOM_BYTES`] letters and digits as RANDOM.
+///
+/// Unambiguous: every temporary file's name is `.` X M RANDOM `.tmp` with M
+/// one of two markers of the same length and RANDOM of a fixed length, so a
+/// name that matches has X as long as `name`, hence X = `name` and M the
+/// uncut marker. Another FILE's temporary files never match, nor do cut ones.
+fn is_temp_of(candidate: &[u8], name: &[u8]) -> bool {
+    let Some(rest) = candidate
+        .strip_prefix(b".")
+        .and_then(|rest| rest.strip_prefix(name))
+        .and_then(|rest| rest.strip_prefix(TEMP_MARKER))
+        .and_then(|rest| rest.strip_suffix(TEMP_SUFFIX))
+    else {
+        return false;
+    };
+    rest.len() == TEMP_RANDOM_BYTES && rest.iter().all(u8::is_ascii_alphanumeric)
+}
+
+/// Removes the temporary files of `target` that dead processes left behind
+/// (SIGKILL, a crash, a power cut: `tempfile` cannot clean up then).
+///
+/// Call it only while holding the lock that lets this process write
+/// `target`: the lock on the inode `target` names right now (checked by
+/// [`still_names`] after the lock was granted), or, while `target` is
+/// missing, the lock on its directory (checked by a second look after that
+/// lock was granted). Why no live writer can then own such a file:
+///
+/// - an htpass writer creates its temporary file only while it holds one of
+///   these two locks and the same check has just passed, and keeps the lock
+///   until the file is renamed (it is then FILE, no longer a temporary file)
+///   or removed;
+/// - two processes never both pass the check while holding a lock: for the
+///   inode lock, FILE names one inode at a time and one process holds its
+///   lock; for the directory lock, one process holds it, and a writer
+///   holding an inode lock implies FILE exists, while the directory lock
+///   is used only while it is missing (htpass never removes FILE, and
+///   renames over it only while holding its inode's lock). Every mode takes
+///   one of these two paths, [`OpenMode::Overwrite`] included.
+///
+/// Only another program can break that chain, by removing, renaming or
+/// creating FILE while an htpass writer holds a lock: that writer's
+/// temporary file may then be removed under it, and its rename fails with
+/// an error, FILE left as the other program made it. No update is lost that
+/// the other program had not already overridden.
+///
+/// Best effort: a name that cannot be removed (or a directory that cannot
+/// be listed) is left as it was; it never fails the update. Cut names
+/// ([`TEMP_MARKER_CUT`]) are never removed: they do not say whose they are.
+/// Only regular files are removed, never a link or a directory.
+fn remove_stale_temps(target: &Path) {
+    let Some(name) = target.file_name() else {
+        return;
+    };
+    let Ok(entries) = fs::read_dir(parent_dir(target)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if is_temp_of(entry.file_name().as_bytes(), name.as_bytes())
+            && entry.file_type().is_ok_and(|kind| kind.is_file())
+        {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The temporary file as `edit` writes it, reporting [`Phase::Write`] once
+/// the first bytes have reached it.
+struct TempWriter<'f> {
+    file: &'f mut File,
+    reported: bool,
+}
+
+impl<'f> TempWriter<'f> {
+    fn new(file: &'f mut File) -> TempWriter<'f> {
+        TempWriter {
+            file,
+            reported: false,
+        }
+    }
+}
+
+impl Write for TempWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.file.write(bytes)?;
+        if !self.reported && written > 0 {
+            self.reported = true;
+            reached(Phase::Write);
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// Removes an unused temporary file. A failure to remove it cannot be
@@ -564,7 +770,8 @@ fn commit(
     // pointing at a file whose blocks never reached the disk.
     temp.as_file()
         .sync_all()
-        .map_err(|error| access(path, "write", error))?;
+        .map_err(|error| explain_full(access(path, "write", error)))?;
+    reached(Phase::Rename);
     // An interrupt abandons the change here: `temp` is dropped and removed.
     write.commit(|| {
         let persisted = match rename {
@@ -596,6 +803,96 @@ fn sync_dir_handle(path: &Path, directory: &File) -> Result<(), Error> {
             Ok(())
         }
         Err(error) => Err(access(path, "sync the directory of", error)),
+    }
+}
+
+/// The same error with what to do about it appended to its message.
+fn advise(error: io::Error, advice: &str) -> io::Error {
+    io::Error::new(error.kind(), format!("{error}; {advice}"))
+}
+
+/// EPERM (where modes would give EACCES): an attribute such as immutable
+/// (`chattr +i`), which even root must clear first.
+const EPERM: i32 = 1;
+
+/// An error opening FILE for writing, with what to do about it.
+fn explain_not_writable(error: io::Error) -> io::Error {
+    match error.kind() {
+        io::ErrorKind::PermissionDenied if error.raw_os_error() == Some(EPERM) => advise(
+            error,
+            "the file may not be changed by anyone (immutable or append-only? \
+             see lsattr): clear that attribute first; the file was left unchanged",
+        ),
+        io::ErrorKind::PermissionDenied => advise(
+            error,
+            "this user may not write the file: make it writable (chmod u+w) \
+             or run as a user who may; the file was left unchanged",
+        ),
+        io::ErrorKind::ReadOnlyFilesystem => advise(
+            error,
+            "the file is on a read-only file system: remount it read-write, \
+             or keep the file elsewhere; the file was left unchanged",
+        ),
+        _ => error,
+    }
+}
+
+/// An error creating the temporary file, with what to do about it.
+fn explain_no_temp(error: io::Error) -> io::Error {
+    match error.kind() {
+        // EACCES or EPERM: `tempfile` hides which (it adds the path).
+        io::ErrorKind::PermissionDenied => advise(
+            error,
+            "give this user write permission on the directory (if it has it, \
+             see whether the directory is immutable: lsattr -d), or run as a \
+             user who has it; the file was left unchanged",
+        ),
+        io::ErrorKind::ReadOnlyFilesystem => advise(
+            error,
+            "the directory is on a read-only file system: remount it \
+             read-write, or keep the file elsewhere; the file was left unchanged",
+        ),
+        _ => explain_full_io(error),
+    }
+}
+
+/// A write of the new version that ran out of room, with what to do about it.
+fn explain_full_io(error: io::Error) -> io::Error {
+    match error.kind() {
+        io::ErrorKind::StorageFull => advise(
+            error,
+            "the file system holding the file is full: free some space there \
+             and run again; the file was left unchanged",
+        ),
+        io::ErrorKind::QuotaExceeded => advise(
+            error,
+            "this user's disk quota is used up: free some space \
+             and run again; the file was left unchanged",
+        ),
+        // EFBIG: `ulimit -f` (RLIMIT_FSIZE), or the file system's own limit.
+        io::ErrorKind::FileTooLarge => advise(
+            error,
+            "the new version is larger than this process may write (ulimit -f) \
+             or the file system allows: raise the limit and run again; \
+             the file was left unchanged",
+        ),
+        _ => error,
+    }
+}
+
+/// [`explain_full_io`] for the error of a write, from us or from `edit`.
+fn explain_full(error: Error) -> Error {
+    match error {
+        Error::FileAccess {
+            path,
+            action,
+            source,
+        } => Error::FileAccess {
+            path,
+            action,
+            source: explain_full_io(source),
+        },
+        other => other,
     }
 }
 
@@ -1044,5 +1341,151 @@ mod tests {
         let file = dir.path().join("htpasswd");
         concurrent_appends(&file);
         assert_eq!(listing(dir.path()), BTreeSet::from(["htpasswd".into()]));
+    }
+
+    /// The test hook reports each phase once, in order, on the updating
+    /// thread (other tests update files at the same time on theirs).
+    #[test]
+    fn phases_are_reported_in_order_on_the_updating_thread() {
+        static SEEN: std::sync::Mutex<Vec<(std::thread::ThreadId, Phase)>> =
+            std::sync::Mutex::new(Vec::new());
+        fn record(phase: Phase) {
+            SEEN.lock()
+                .unwrap()
+                .push((std::thread::current().id(), phase));
+        }
+        set_phase_observer(record);
+        let mine = || -> Vec<Phase> {
+            let me = std::thread::current().id();
+            let seen = SEEN.lock().unwrap();
+            seen.iter()
+                .filter(|(thread, _)| *thread == me)
+                .map(|&(_, phase)| phase)
+                .collect()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("htpasswd");
+        fs::write(&file, b"a:1\n").unwrap();
+        update(&file, OpenMode::MustExist, append(b"b:2\n")).unwrap();
+        assert_eq!(mine(), [Phase::Write, Phase::Rename, Phase::Replaced]);
+        // A failed edit never reaches the rename.
+        update(&file, OpenMode::MustExist, |_, writer| {
+            writer.write_all(&[b'x'; 2 * BUFFER_BYTES]).unwrap();
+            Err::<(Outcome, ()), _>(Error::UsernameEmpty)
+        })
+        .unwrap_err();
+        assert_eq!(
+            mine(),
+            [Phase::Write, Phase::Rename, Phase::Replaced, Phase::Write]
+        );
+        assert_eq!(
+            [Phase::Write, Phase::Rename, Phase::Replaced].map(Phase::name),
+            ["write", "rename", "replaced"]
+        );
+    }
+
+    #[test]
+    fn temp_names_say_whose_they_are_and_nothing_else_matches() {
+        let random = b"aB3dE6gH9k";
+        let ours = [b".users.htpass-".as_slice(), random, b".tmp"].concat();
+        assert!(is_temp_of(&ours, b"users"));
+        for other in [
+            // Another file's, or a name that merely starts alike.
+            [b".user.htpass-".as_slice(), random, b".tmp"].concat(),
+            [b".users2.htpass-".as_slice(), random, b".tmp"].concat(),
+            [b".users.htpass-".as_slice(), b"aB3dE6gH9", b".tmp"].concat(),
+            [b".users.htpass-".as_slice(), b"aB3dE6gH9kk", b".tmp"].concat(),
+            [b".users.htpass-".as_slice(), b"aB3dE6gH9-", b".tmp"].concat(),
+            [b".users.htpass~".as_slice(), random, b".tmp"].concat(),
+            [b"users.htpass-".as_slice(), random, b".tmp"].concat(),
+            [b".users.htpass-".as_slice(), random, b".tmp~"].concat(),
+            // The naming before this one, and Apache's.
+            b".users.aB3dE6.tmp".to_vec(),
+            b"htpasswd.tmp.aB3dE6".to_vec(),
+            b"users".to_vec(),
+        ] {
+            assert!(
+                !is_temp_of(&other, b"users"),
+                "{}",
+                String::from_utf8_lossy(&other)
+            );
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        let temp = temp_file(&dir.path().join("users"), &dir.path().join("users"), None).unwrap();
+        let name = temp.path().file_name().unwrap().as_bytes().to_vec();
+        assert!(
+            is_temp_of(&name, b"users"),
+            "{}",
+            String::from_utf8_lossy(&name)
+        );
+
+        // A name too long to repeat whole is cut, marked so, and fits NAME_MAX.
+        let long = "n".repeat(NAME_MAX);
+        let target = dir.path().join(&long);
+        let temp = temp_file(&target, &target, None).unwrap();
+        let name = temp.path().file_name().unwrap().as_bytes().to_vec();
+        assert_eq!(name.len(), NAME_MAX);
+        assert!(name.starts_with(b".nnn"));
+        assert!(
+            name[..name.len() - TEMP_RANDOM_BYTES - TEMP_SUFFIX.len()].ends_with(TEMP_MARKER_CUT)
+        );
+        // ... and never passes for the temporary file of the name it was cut to.
+        let cut = &long.as_bytes()[..TEMP_NAME_BYTES];
+        assert!(!is_temp_of(&name, cut));
+        assert!(!is_temp_of(&name, long.as_bytes()));
+        // The longest name repeated whole also fits.
+        let longest = "m".repeat(TEMP_NAME_BYTES);
+        let target = dir.path().join(&longest);
+        let temp = temp_file(&target, &target, None).unwrap();
+        let name = temp.path().file_name().unwrap().as_bytes().to_vec();
+        assert_eq!(name.len(), NAME_MAX);
+        assert!(is_temp_of(&name, longest.as_bytes()));
+    }
+
+    /// What a killed writer left is removed by the next update, of an
+    /// existing file (its lock) or of a missing one (the directory lock);
+    /// everything else in the directory stays.
+    #[test]
+    fn stale_temps_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let keep: BTreeSet<OsString> = [
+            ".users.aB3dE6.tmp",
+            ".users.htpass-short.tmp",
+            ".other.htpass-aB3dE6gH9k.tmp",
+            ".users2.htpass-aB3dE6gH9k.tmp",
+            "users.bak",
+        ]
+        .into_iter()
+        .map(OsString::from)
+        .collect();
+        for name in &keep {
+            fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        // Not a regular file: never removed, even with a matching name.
+        let link = ".users.htpass-LinkLinkLi.tmp";
+        symlink("users.bak", dir.path().join(link)).unwrap();
+        let subdir = ".users.htpass-DirDirDirD.tmp";
+        fs::create_dir(dir.path().join(subdir)).unwrap();
+        let mut expected = keep.clone();
+        expected.extend([link, subdir, "users"].map(OsString::from));
+
+        let file = dir.path().join("users");
+        for (round, mode) in [OpenMode::CreateIfMissing, OpenMode::MustExist]
+            .into_iter()
+            .enumerate()
+        {
+            // Two left by killed writers (SIGKILL cannot clean up).
+            for stale in [
+                ".users.htpass-Stale0000a.tmp",
+                ".users.htpass-Stale0000b.tmp",
+            ] {
+                fs::write(dir.path().join(stale), b"half").unwrap();
+            }
+            assert_eq!(round == 0, !file.exists());
+            update(&file, mode, append(b"u:h\n")).unwrap();
+            assert_eq!(listing(dir.path()), expected, "{mode:?}");
+        }
+        assert_eq!(fs::read(&file).unwrap(), b"u:h\nu:h\n");
     }
 }
