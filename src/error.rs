@@ -24,6 +24,10 @@ pub enum Error {
         "the password is {len} bytes long, but bcrypt uses only the first 72 bytes; use a shorter password"
     )]
     PasswordTooLongForBcrypt { len: usize },
+    #[error(
+        "the password contains a NUL byte, where servers end a password (bcrypt would ignore the rest); give a password without NUL bytes"
+    )]
+    PasswordContainsNul,
 
     #[error("the operating system's random generator failed: {0}")]
     Random(String),

@@ -49,6 +49,12 @@ pub enum Disposition {
     ChangeMade,
 }
 
+/// Whether an interrupt has been asked for: a writer that waits (for a
+/// FIFO's reader, say) looks here between tries.
+pub(crate) fn requested() -> bool {
+    state().requested
+}
+
 /// Asks every current and later write to stop without changing its file.
 pub fn request() -> Disposition {
     let mut state = state();

@@ -27,13 +27,13 @@ use std::ffi::OsString;
 use std::fs::{self, File, Metadata, OpenOptions, Permissions};
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt, fchown};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt, fchown};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use tempfile::NamedTempFile;
 
-use crate::interrupt::WriteUnderWay;
+use crate::interrupt::{self, WriteUnderWay};
 
 use crate::error::Error;
 
@@ -516,9 +516,11 @@ fn write_in_place<T>(
     write: &WriteUnderWay,
     edit: impl FnOnce(Option<&mut dyn BufRead>, &mut dyn Write) -> Result<(Outcome, T), Error>,
 ) -> Result<Updated<T>, Error> {
-    let device = OpenOnWrite { path, file: None };
-    // A device cannot be written atomically: the last check comes before it
-    // is opened, and once bytes flow the write completes.
+    // Opened before the interrupt lock is taken: opening a FIFO waits for a
+    // reader, and a wait under the lock would keep SIGINT and SIGTERM out.
+    let device = open_for_writing(path)?;
+    // A device cannot be written atomically: the last check comes before the
+    // first byte, and once bytes flow the write completes.
     let (outcome, value) = write.commit(|| stream(device, path, |writer| edit(None, writer)))?;
     Ok(Updated {
         value,
@@ -527,35 +529,41 @@ fn write_in_place<T>(
     })
 }
 
-/// A writer that opens `path` for writing at its first write or flush. No
-/// truncation: FIFOs and character devices have nothing to truncate.
-struct OpenOnWrite<'p> {
-    path: &'p Path,
-    file: Option<File>,
-}
+/// How often a writer waiting for a FIFO's reader looks for an interrupt.
+const READER_POLL: std::time::Duration = std::time::Duration::from_millis(20);
 
-impl OpenOnWrite<'_> {
-    fn file(&mut self) -> io::Result<&mut File> {
-        if self.file.is_none() {
-            self.file = Some(OpenOptions::new().write(true).open(self.path)?);
+/// Opens a FIFO or character device for writing, waiting for a FIFO's
+/// reader as `open` would, but interruptibly: a non-blocking open fails
+/// with ENXIO while nobody reads, so it is retried until a reader comes or
+/// an interrupt is asked for. Once it succeeds the device is opened again,
+/// blocking (a reader is there, so that returns at once), because writes on
+/// a non-blocking descriptor could fail half way with EAGAIN.
+fn open_for_writing(path: &Path) -> Result<File, Error> {
+    loop {
+        let probe = OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(path);
+        match probe {
+            Ok(probe) => {
+                let device = OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(|error| access(path, "open for writing", error))?;
+                drop(probe);
+                return Ok(device);
+            }
+            Err(error) if error.raw_os_error() == Some(libc::ENXIO) => {
+                if interrupt::requested() {
+                    return Err(Error::Interrupted);
+                }
+                std::thread::sleep(READER_POLL);
+            }
+            Err(error) => return Err(access(path, "open for writing", error)),
         }
-        self.file
-            .as_mut()
-            .ok_or_else(|| io::Error::other("unreachable: the file was just opened"))
     }
 }
 
-impl Write for OpenOnWrite<'_> {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.file()?.write(bytes)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        // Opening even when nothing was written: a reader waiting on a FIFO
-        // must see the end of an empty file, not wait forever.
-        self.file()?.flush()
-    }
-}
 
 /// Runs `edit` over a buffered `inner`. Only a `Changed` result is flushed;
 /// on an error or `Unchanged` the buffer is dropped unwritten (`into_parts`,

@@ -61,6 +61,7 @@ impl From<&Error> for Exit {
             Error::UsernameTooLong { .. } => Exit::TooLong,
             Error::CostOutOfRange { .. } | Error::RoundsOutOfRange { .. } => Exit::Usage,
             Error::PasswordTooLongForBcrypt { .. } => Exit::TooLong,
+            Error::PasswordContainsNul => Exit::Usage,
             Error::Random(_) => Exit::Mismatch,
             Error::FileNotFound { .. } | Error::FileExists { .. } | Error::FileAccess { .. } => {
                 Exit::FileAccess
@@ -173,6 +174,7 @@ mod tests {
             Error::RoundsOutOfRange {
                 value: "999".into(),
             },
+            Error::PasswordContainsNul,
         ] {
             assert_eq!(Exit::from(&error), Exit::Usage, "{error}");
         }

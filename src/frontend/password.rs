@@ -19,7 +19,7 @@ use zeroize::Zeroizing;
 use crate::error::Error;
 use crate::frontend::failure::{CHECK_OPTIONS, Failure, SET_OPTIONS};
 use crate::frontend::report;
-use crate::secret::Password;
+use crate::secret::{Password, WipingReader};
 use crate::username::Username;
 
 /// The longest password line read from standard input or a file. A longer
@@ -119,7 +119,9 @@ impl PasswordSource {
         match self {
             PasswordSource::Prompt => prompt(&format!("Password{}: ", for_user(user))),
             PasswordSource::Stdin => {
-                let mut stdin = io::stdin().lock();
+                // Through a wiping buffer larger than std's own, which it
+                // then bypasses: std's stdin buffer is never wiped.
+                let mut stdin = WipingReader::new(io::stdin().lock());
                 first_line(&mut stdin, &from).map_err(|error| match error {
                     LineError::Io(error) => Failure::PasswordStdin(error),
                     LineError::Failure(failure) => failure,

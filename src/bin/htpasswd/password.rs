@@ -10,7 +10,8 @@
 //!
 //! What it must never do: return an empty password for input that ended
 //! before anything was typed (D15), or keep a password in a buffer that is
-//! not zeroized when it drops (std's own stdin buffer aside).
+//! not zeroized when it drops (std's own stdin buffer aside, which holds the
+//! prompt's answers without a terminal: the two answers are two reads).
 
 use std::ffi::OsStr;
 use std::fs::{self, File, OpenOptions};
@@ -20,6 +21,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 
 use htpass::Password;
+use htpass::secret::WipingReader;
 use zeroize::Zeroizing;
 
 use crate::fatal::{Fatal, Prog, code};
@@ -61,8 +63,9 @@ pub fn from_stdin(asker: Asker<'_>) -> Result<Password, Fatal> {
     // One more byte than allowed, reserved up front so the buffer never
     // reallocates (a reallocation would leave an unwiped copy).
     let mut input = Zeroizing::new(Vec::with_capacity(MAX_ARGUMENT_BYTES + 1));
-    io::stdin()
-        .lock()
+    // Read once, so through a wiping buffer larger than std's own stdin
+    // buffer, which it then bypasses (std's is never wiped).
+    WipingReader::new(io::stdin().lock())
         .take((MAX_ARGUMENT_BYTES + 1) as u64) // a small constant: widening
         .read_to_end(&mut input)
         .map_err(|_| unreadable())?;
@@ -124,13 +127,15 @@ pub fn prompt_existing(asker: Asker<'_>) -> Result<Password, Fatal> {
     Ok(answer)
 }
 
-/// One answer: from the terminal if there is one, else from stdin.
+/// One answer: from the terminal if there is one, else from stdin. Apache's
+/// `getpass` answer is a C string, so a NUL ends it (the rest of the line is
+/// read and dropped).
 fn prompt_line(asker: Asker<'_>, prompt: &str) -> Result<Password, Fatal> {
     let no_line = || asker.fatal(code::PASSWORD, messages::PROMPT_NO_LINE);
     if has_terminal() {
         return match rpassword::prompt_password(prompt) {
             // `into_bytes` moves the buffer: the Password owns and zeroizes it.
-            Ok(typed) => Ok(Password::new(typed.into_bytes())),
+            Ok(typed) => Ok(until_nul(typed.into_bytes())),
             Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => Err(no_line()),
             Err(error) => Err(asker.fatal(
                 code::GENERAL,
@@ -141,10 +146,10 @@ fn prompt_line(asker: Asker<'_>, prompt: &str) -> Result<Password, Fatal> {
     // No terminal: the prompt goes to stderr, without a newline after it.
     let _ = io::stderr().write_all(prompt.as_bytes());
     let mut line = Zeroizing::new(Vec::with_capacity(MAX_PROMPT_BYTES + 2));
+    let mut stdin = io::stdin().lock();
     // Never more than a few bytes over the limit are kept: a longer answer
     // is refused (the first) or cut (the second) anyway.
-    let read = io::stdin()
-        .lock()
+    let read = (&mut stdin)
         .take((MAX_PROMPT_BYTES + 2) as u64) // a small constant: widening
         .read_until(b'\n', &mut line);
     match read {
@@ -154,8 +159,20 @@ fn prompt_line(asker: Asker<'_>, prompt: &str) -> Result<Password, Fatal> {
     // Only the `\n` goes: a `\r` before it is part of the password (§4.3).
     if line.last() == Some(&b'\n') {
         line.pop();
+    } else if line.contains(&0) {
+        // What is cut off after a NUL must not become the next answer.
+        let _ = stdin.skip_until(b'\n');
     }
-    Ok(Password::new(std::mem::take(&mut *line)))
+    Ok(until_nul(std::mem::take(&mut *line)))
+}
+
+/// The password up to its first NUL byte, as C reads it.
+fn until_nul(mut bytes: Vec<u8>) -> Password {
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        // No reallocation: the Password wipes the whole buffer when it drops.
+        bytes.truncate(nul);
+    }
+    Password::new(bytes)
 }
 
 /// Whether the process has a controlling terminal to prompt on.

@@ -13,7 +13,7 @@
 //!    from step 3, which verifies the password just as well.
 
 use std::collections::HashMap;
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{self, IsTerminal};
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -42,6 +42,7 @@ pub fn run(config: AddBatch) -> Result<(), Failure> {
         existing,
     } = config;
     let entries = read_entries(&source, &params)?;
+    refuse_nul(&entries, &source)?;
     super::warn_insecure(params.algorithm());
     if params.algorithm() == Algorithm::Crypt {
         report::warning("crypt uses only the first 8 bytes of each password; the rest is ignored");
@@ -140,6 +141,25 @@ fn read_entries(source: &BatchSource, params: &Params) -> Result<Vec<BatchEntry>
     }
 }
 
+/// A NUL byte in a password ends the run as it would on the command line,
+/// naming the first such line (the library's parser takes any byte).
+fn refuse_nul(entries: &[BatchEntry], source: &BatchSource) -> Result<(), Failure> {
+    for entry in entries {
+        if let Err(problem) = super::refuse_nul(&entry.password) {
+            return Err(Error::BatchLine {
+                source_name: match source {
+                    BatchSource::Stdin => "standard input".to_owned(),
+                    BatchSource::File(from) => from.display().to_string(),
+                },
+                line: entry.line,
+                problem: Box::new(problem),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
 /// The first hash of each batch user now in FILE (none if FILE is missing).
 fn current_hashes(
     path: &Path,
@@ -150,6 +170,11 @@ fn current_hashes(
         .map(|entry| (entry.user.as_bytes(), ()))
         .collect();
     let mut stored: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
+    // A FIFO or device is refused by the update below; opening it here would
+    // wait for a writer that may never come.
+    if fs::metadata(path).is_ok_and(|metadata| !metadata.is_file() && !metadata.is_dir()) {
+        return Ok(stored);
+    }
     let read = store::read(path, |reader| {
         file::for_each_entry(reader, path, MalformedLines::Keep, |_, user, hash| {
             if wanted.contains_key(user) && !stored.contains_key(user) {

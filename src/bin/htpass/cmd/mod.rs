@@ -16,6 +16,7 @@ mod hash;
 mod list;
 mod verify;
 
+use htpass::Error;
 use htpass::frontend::Failure;
 use htpass::frontend::json;
 use htpass::frontend::report::{self, Stdout};
@@ -48,6 +49,7 @@ pub fn run(config: Config) -> Result<(), Failure> {
 fn check_password(params: &Params, password: &Password) -> Result<(), Failure> {
     // bcrypt would silently ignore everything after byte 72 (exit 5).
     params.check_password(password)?;
+    refuse_nul(password)?;
     let algorithm = params.algorithm();
     // A line break in a plain-text entry would split the line in two.
     if algorithm == Algorithm::Plain
@@ -63,6 +65,16 @@ fn check_password(params: &Params, password: &Password) -> Result<(), Failure> {
     warn_insecure(algorithm);
     if algorithm == Algorithm::Crypt && password.len() > 8 {
         report::warning("crypt uses only the first 8 bytes of the password; the rest is ignored");
+    }
+    Ok(())
+}
+
+/// Refuses a NUL byte (exit 2): servers read a password as a C string, and
+/// bcrypt stops at the NUL too, so the hash would let in whoever types the
+/// part before it, the way bcrypt's 72 bytes would.
+fn refuse_nul(password: &Password) -> Result<(), Error> {
+    if password.as_bytes().contains(&0) {
+        return Err(Error::PasswordContainsNul);
     }
     Ok(())
 }
