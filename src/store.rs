@@ -564,7 +564,6 @@ fn open_for_writing(path: &Path) -> Result<File, Error> {
     }
 }
 
-
 /// Runs `edit` over a buffered `inner`. Only a `Changed` result is flushed;
 /// on an error or `Unchanged` the buffer is dropped unwritten (`into_parts`,
 /// since dropping a `BufWriter` would flush it).
