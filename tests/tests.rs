@@ -18,5 +18,6 @@ mod htpasswd_transcripts;
 mod interop;
 mod interrupt;
 mod man;
+mod properties;
 mod secrets;
 mod util;

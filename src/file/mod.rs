@@ -398,6 +398,9 @@ pub enum Resolution {
 /// last line with `None` (then [`Resolution::Keep`] is taken as nothing to
 /// add). Users absent from the file are appended in the order of `users`.
 /// With `no_update`, the first user found is [`Error::UserExists`].
+///
+/// `users` must be distinct (`batch::parse` refuses a repeated user): a
+/// user given twice would be written twice.
 pub fn upsert_many<W: Write>(
     reader: Option<&mut dyn BufRead>,
     mut writer: W,
@@ -407,6 +410,13 @@ pub fn upsert_many<W: Write>(
     malformed: MalformedLines,
     mut resolve: impl FnMut(usize, Option<&[u8]>) -> Result<Resolution, Error>,
 ) -> Result<Vec<UpsertOutcome>, Error> {
+    debug_assert!(
+        {
+            let mut seen = std::collections::HashSet::new();
+            users.iter().all(|user| seen.insert(user.as_bytes()))
+        },
+        "upsert_many needs distinct users"
+    );
     let index: HashMap<&[u8], usize> = users
         .iter()
         .enumerate()

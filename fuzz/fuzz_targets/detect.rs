@@ -1,0 +1,33 @@
+//! `hash::detect` on arbitrary bytes: never panics, and what it reports fits
+//! the bytes it was given.
+#![no_main]
+
+use htpass::hash::{self, Algorithm, Params, Scheme};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let scheme = hash::detect(data);
+    let _ = scheme.name();
+    match scheme {
+        // Two decimal digits: 0..=99, whatever the range check later says.
+        Scheme::Bcrypt { cost, .. } => {
+            assert!(data.starts_with(b"$2"));
+            assert!(cost <= 99);
+            assert_eq!(scheme.cost(), Some(cost));
+        }
+        Scheme::ShaCrypt { rounds, .. } => {
+            assert!(data.starts_with(b"$5$") || data.starts_with(b"$6$"));
+            assert_eq!(scheme.cost(), Some(rounds));
+        }
+        Scheme::Apr1 => assert!(data.starts_with(b"$apr1$")),
+        Scheme::Md5Crypt => assert!(data.starts_with(b"$1$")),
+        Scheme::Sha1 => assert!(data.starts_with(b"{SHA}")),
+        Scheme::Ssha => assert!(data.starts_with(b"{SSHA}")),
+        Scheme::PlainTagged => assert!(data.starts_with(b"{PLAIN}")),
+        Scheme::DesCrypt => assert_eq!(data.len(), 13),
+        Scheme::BarePlain => assert_eq!(scheme.cost(), None),
+    }
+    for algorithm in Algorithm::ALL {
+        let _ = hash::matches_params(data, &Params::default_for(algorithm));
+    }
+});
