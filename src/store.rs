@@ -818,14 +818,12 @@ fn advise(error: io::Error, advice: &str) -> io::Error {
     io::Error::new(error.kind(), format!("{error}; {advice}"))
 }
 
-/// EPERM (where modes would give EACCES): an attribute such as immutable
-/// (`chattr +i`), which even root must clear first.
-const EPERM: i32 = 1;
-
 /// An error opening FILE for writing, with what to do about it.
 fn explain_not_writable(error: io::Error) -> io::Error {
     match error.kind() {
-        io::ErrorKind::PermissionDenied if error.raw_os_error() == Some(EPERM) => advise(
+        // EPERM (where modes would give EACCES): an attribute such as
+        // immutable (`chattr +i`), which even root must clear first.
+        io::ErrorKind::PermissionDenied if error.raw_os_error() == Some(libc::EPERM) => advise(
             error,
             "the file may not be changed by anyone (immutable or append-only? \
              see lsattr): clear that attribute first; the file was left unchanged",

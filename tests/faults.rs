@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use htpass::Password;
 use htpass::hash::{self, Algorithm, Params};
 
-use crate::util::TestDir;
+use crate::util::{TestDir, names_in};
 
 /// The unprivileged user (and group) root runs the programs as.
 const NOBODY: u32 = 65534;
@@ -191,17 +191,7 @@ fn assert_clean_failure(ended: &Ended, dir: &Path, original: &[u8], says: &[&str
         original,
         "{context}: the file changed"
     );
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .expect("list the directory")
-        .map(|entry| {
-            entry
-                .expect("a directory entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
+    let names = names_in(dir);
     assert_eq!(
         names,
         ["users"],

@@ -47,18 +47,7 @@ impl TestDir {
 
     /// The names in the directory, sorted (to see that nothing was left behind).
     pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(self.dir.path())
-            .expect("list the test directory")
-            .map(|entry| {
-                entry
-                    .expect("a directory entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        names.sort();
-        names
+        names_in(self.dir.path())
     }
 
     /// `htpass` run in this directory (see [`htpass`]).
@@ -67,6 +56,22 @@ impl TestDir {
         command.current_dir(self.dir.path());
         command
     }
+}
+
+/// The names in `dir`, sorted (to see that nothing was left behind).
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("list the directory")
+        .map(|entry| {
+            entry
+                .expect("a directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 /// The `htpass` binary with an empty, closed standard input (never a

@@ -10,6 +10,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use clap::ValueEnum;
 use htpass::Username;
 use htpass::file::check::{CheckOptions, Server};
 use htpass::frontend::Failure;
@@ -128,6 +129,16 @@ pub struct Hash {
 pub enum BatchSource {
     Stdin,
     File(PathBuf),
+}
+
+impl BatchSource {
+    /// How messages name it (`standard input, line 3: ...`).
+    pub fn name(&self) -> String {
+        match self {
+            BatchSource::Stdin => "standard input".to_owned(),
+            BatchSource::File(path) => path.display().to_string(),
+        }
+    }
 }
 
 pub struct AddBatch {
@@ -284,11 +295,11 @@ fn export(args: ExportArgs) -> Result<Export, Failure> {
     let style = match args.format {
         ExportFormat::K8sSecret => ExportStyle::K8sSecret(secret_spec(&args.secret)?),
         ExportFormat::Compose => {
-            refuse_secret_options(&args.secret, "compose")?;
+            refuse_secret_options(&args.secret, args.format)?;
             ExportStyle::Compose
         }
         ExportFormat::Json => {
-            refuse_secret_options(&args.secret, "json")?;
+            refuse_secret_options(&args.secret, args.format)?;
             ExportStyle::Json
         }
     };
@@ -319,7 +330,11 @@ fn secret_spec(args: &SecretArgs) -> Result<SecretSpec, Failure> {
 
 /// The Secret options mean nothing to other formats: say so rather than
 /// ignore them.
-fn refuse_secret_options(args: &SecretArgs, format: &str) -> Result<(), Failure> {
+fn refuse_secret_options(args: &SecretArgs, format: impl ValueEnum) -> Result<(), Failure> {
+    let format = format
+        .to_possible_value()
+        .map(|value| value.get_name().to_owned())
+        .unwrap_or_default();
     let given = [
         ("--secret-name", args.secret_name.is_some()),
         ("--namespace", args.namespace.is_some()),
@@ -381,15 +396,8 @@ fn hash(args: HashArgs) -> Result<Hash, Failure> {
         HashFormat::Compose => OutputFormat::Compose,
         HashFormat::K8sSecret => OutputFormat::K8sSecret(secret_spec(&args.secret)?),
     };
-    let name = match &format {
-        OutputFormat::K8sSecret(_) => None,
-        OutputFormat::Line => Some("line"),
-        OutputFormat::Hash => Some("hash"),
-        OutputFormat::Json => Some("json"),
-        OutputFormat::Compose => Some("compose"),
-    };
-    if let Some(name) = name {
-        refuse_secret_options(&args.secret, name)?;
+    if !matches!(args.format, HashFormat::K8sSecret) {
+        refuse_secret_options(&args.secret, args.format)?;
     }
     let user = args.user.map(username).transpose()?;
     if user.is_none() && matches!(format, OutputFormat::K8sSecret(_)) {

@@ -12,7 +12,7 @@
 //!    since step 2 (another writer got there first) gets the fresh hash
 //!    from step 3, which verifies the password just as well.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, IsTerminal};
 use std::ops::ControlFlow;
@@ -122,7 +122,7 @@ fn read_entries(source: &BatchSource, params: &Params) -> Result<Vec<BatchEntry>
             }
             Ok(batch::parse(
                 WipingReader::new(stdin.lock()),
-                "standard input",
+                &source.name(),
                 params,
             )?)
         }
@@ -134,7 +134,7 @@ fn read_entries(source: &BatchSource, params: &Params) -> Result<Vec<BatchEntry>
             })?;
             Ok(batch::parse(
                 WipingReader::new(file),
-                &from.display().to_string(),
+                &source.name(),
                 params,
             )?)
         }
@@ -147,10 +147,7 @@ fn refuse_nul(entries: &[BatchEntry], source: &BatchSource) -> Result<(), Failur
     for entry in entries {
         if let Err(problem) = super::refuse_nul(&entry.password) {
             return Err(Error::BatchLine {
-                source_name: match source {
-                    BatchSource::Stdin => "standard input".to_owned(),
-                    BatchSource::File(from) => from.display().to_string(),
-                },
+                source_name: source.name(),
                 line: entry.line,
                 problem: Box::new(problem),
             }
@@ -165,10 +162,7 @@ fn current_hashes(
     path: &Path,
     entries: &[BatchEntry],
 ) -> Result<HashMap<Vec<u8>, Vec<u8>>, Failure> {
-    let wanted: HashMap<&[u8], ()> = entries
-        .iter()
-        .map(|entry| (entry.user.as_bytes(), ()))
-        .collect();
+    let wanted: HashSet<&[u8]> = entries.iter().map(|entry| entry.user.as_bytes()).collect();
     let mut stored: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
     // A FIFO or device is refused by the update below; opening it here would
     // wait for a writer that may never come.
@@ -177,7 +171,7 @@ fn current_hashes(
     }
     let read = store::read(path, |reader| {
         file::for_each_entry(reader, path, MalformedLines::Keep, |_, user, hash| {
-            if wanted.contains_key(user) && !stored.contains_key(user) {
+            if wanted.contains(user) && !stored.contains_key(user) {
                 stored.insert(user.to_vec(), hash.to_vec());
             }
             Ok(ControlFlow::Continue(()))
