@@ -1,13 +1,14 @@
-//! bcrypt (`$2a$ $2b$ $2x$ $2y$`), on the EksBlowfish primitives of the
-//! `blowfish` crate.
+//! bcrypt (`$2a$ $2b$ $2x$ $2y$`): our own EksBlowfish, as fast as
+//! crypt_blowfish's C (see `benches/hash.rs` and `scripts/bench-vs-apache`).
 //!
 //! The key schedule is ours so that every variant behaves as crypt_blowfish
 //! (libxcrypt, which Apache and the servers use): `$2x$` keeps the historical
 //! sign-extension bug for bytes >= 0x80, and `$2a$` applies crypt_blowfish's
 //! countermeasure against it. The password is a C string: it ends at a NUL.
 
-use blowfish::Blowfish;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
+
+use super::blowfish_pi;
 
 use crate::secret::ct_bytes_eq;
 
@@ -88,22 +89,29 @@ pub fn verify(password: &[u8], stored: &[u8]) -> bool {
 /// The 24-byte EksBlowfish output for `OrpheanBeholderScryDoubt`.
 fn eks_blowfish(password: &[u8], variant: BcryptVariant, cost: u32, salt: &[u8; 16]) -> [u8; 24] {
     let (initial, expanded) = key_schedule(password, variant);
-    let mut state = Blowfish::bc_init_state();
-    state.salted_expand_key(salt, initial.as_slice());
+    let salt = salt_words(salt);
+    let mut state = EksState::initial();
+    state.xor_p(&initial);
+    state.expand::<true>(&salt);
+    let salt_cycled: [u32; 18] = std::array::from_fn(|i| salt[i % 4]);
     for _ in 0..(1u64 << cost) {
-        state.bc_expand_key(expanded.as_slice());
-        state.bc_expand_key(salt);
+        state.xor_p(&expanded);
+        state.expand::<false>(&salt);
+        state.xor_p(&salt_cycled);
+        state.expand::<false>(&salt);
     }
+
     let mut text = [0u32; 6];
     for (word, chunk) in text.iter_mut().zip(b"OrpheanBeholderScryDoubt".chunks(4)) {
         *word = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
     }
-    for _ in 0..64 {
-        for pair in text.chunks_mut(2) {
-            let [l, r] = state.bc_encrypt([pair[0], pair[1]]);
-            pair[0] = l;
-            pair[1] = r;
+    for pair in text.chunks_mut(2) {
+        let (mut l, mut r) = (pair[0], pair[1]);
+        for _ in 0..64 {
+            (l, r) = state.encrypt(&state.p, l, r);
         }
+        pair[0] = l;
+        pair[1] = r;
     }
     let mut out = [0u8; 24];
     for (chunk, word) in out.chunks_mut(4).zip(text) {
@@ -112,13 +120,121 @@ fn eks_blowfish(password: &[u8], variant: BcryptVariant, cost: u32, salt: &[u8; 
     out
 }
 
-/// The 18 key words as crypt_blowfish's `BF_set_key` makes them, as bytes
-/// for the blowfish crate (which reads them back big-endian): the words for
-/// the first expansion, and the words for the cost loop.
+fn salt_words(salt: &[u8; 16]) -> [u32; 4] {
+    std::array::from_fn(|i| {
+        u32::from_be_bytes([
+            salt[4 * i],
+            salt[4 * i + 1],
+            salt[4 * i + 2],
+            salt[4 * i + 3],
+        ])
+    })
+}
+
+/// Blowfish's P-array and S-boxes as EksBlowfish changes them; wiped on
+/// drop, since they derive from the password.
+///
+/// Fixed-size arrays indexed by a byte of a word need no bounds checks,
+/// which keeps the round function as tight as crypt_blowfish's C.
+struct EksState {
+    p: [u32; 18],
+    s: [[u32; 256]; 4],
+}
+
+impl EksState {
+    fn initial() -> EksState {
+        EksState {
+            p: blowfish_pi::P,
+            s: [
+                blowfish_pi::S0,
+                blowfish_pi::S1,
+                blowfish_pi::S2,
+                blowfish_pi::S3,
+            ],
+        }
+    }
+
+    fn xor_p(&mut self, words: &[u32; 18]) {
+        for (p, word) in self.p.iter_mut().zip(words) {
+            *p ^= word;
+        }
+    }
+
+    #[inline(always)]
+    fn feistel(&self, x: u32) -> u32 {
+        let a = self.s[0][(x >> 24) as usize];
+        let b = self.s[1][((x >> 16) & 0xff) as usize];
+        let c = self.s[2][((x >> 8) & 0xff) as usize];
+        let d = self.s[3][(x & 0xff) as usize];
+        (a.wrapping_add(b) ^ c).wrapping_add(d)
+    }
+
+    /// One Blowfish block encryption under the P-array `p`.
+    #[inline(always)]
+    fn encrypt(&self, p: &[u32; 18], l: u32, r: u32) -> (u32, u32) {
+        let mut l = l ^ p[0];
+        let mut r = r;
+        for i in (1..17).step_by(2) {
+            r = (r ^ p[i]) ^ self.feistel(l);
+            l = (l ^ p[i + 1]) ^ self.feistel(r);
+        }
+        (r ^ p[17], l)
+    }
+
+    /// Replaces P and then the S-boxes, two words at a time, by chained
+    /// encryptions starting from a zero block; with `SALTED`, the salt's
+    /// words are XORed into each block first (EksBlowfish's first
+    /// expansion), cycling through them.
+    #[inline(always)]
+    fn expand<const SALTED: bool>(&mut self, salt: &[u32; 4]) {
+        let (mut l, mut r) = (0, 0);
+        let mut next = 0;
+        let mut mix = |l: u32, r: u32| {
+            if SALTED {
+                let block = (l ^ salt[next], r ^ salt[next + 1]);
+                next ^= 2;
+                block
+            } else {
+                (l, r)
+            }
+        };
+        // Each encryption here sees the P words already replaced.
+        for i in (0..18).step_by(2) {
+            let (ml, mr) = mix(l, r);
+            (l, r) = self.encrypt(&self.p, ml, mr);
+            self.p[i] = l;
+            self.p[i + 1] = r;
+        }
+        // P is fixed from here on. A copy in locals lets the compiler XOR
+        // each P word in before the round's S-box sum is ready, off the
+        // chain of dependent loads: about 6% of bcrypt's time.
+        let p = self.p;
+        for b in 0..4 {
+            for i in (0..256).step_by(2) {
+                let (ml, mr) = mix(l, r);
+                (l, r) = self.encrypt(&p, ml, mr);
+                self.s[b][i] = l;
+                self.s[b][i + 1] = r;
+            }
+        }
+    }
+}
+
+impl Drop for EksState {
+    fn drop(&mut self) {
+        self.p.zeroize();
+        for sbox in &mut self.s {
+            sbox.zeroize();
+        }
+    }
+}
+
+/// The 18 key words as crypt_blowfish's `BF_set_key` makes them: the words
+/// for the first expansion, and the words for the cost loop.
 fn key_schedule(
     password: &[u8],
     variant: BcryptVariant,
-) -> (Zeroizing<Vec<u8>>, Zeroizing<Vec<u8>>) {
+) -> (Zeroizing<[u32; KEY_WORDS]>, Zeroizing<[u32; KEY_WORDS]>) {
     let end = password
         .iter()
         .position(|&b| b == 0)
@@ -160,15 +276,9 @@ fn key_schedule(
     };
     let flip = (sign << 9) & !diff & safety;
 
-    let to_bytes = |first_flip: u32| {
-        let mut bytes = Zeroizing::new(Vec::with_capacity(KEY_WORDS * 4));
-        for (i, word) in words.iter().enumerate() {
-            let word = if i == 0 { word ^ first_flip } else { *word };
-            bytes.extend_from_slice(&word.to_be_bytes());
-        }
-        bytes
-    };
-    (to_bytes(flip), to_bytes(0))
+    let mut initial = words.clone();
+    initial[0] ^= flip;
+    (initial, words)
 }
 
 /// bcrypt's base64: its own alphabet, no padding.
@@ -262,6 +372,31 @@ mod tests {
         assert_eq!(
             hash(b"\xa3", BcryptVariant::TwoX, 5, &salt),
             b"$2x$05$/OK.fbVrR/bpIqNJ5ianF.CE5elHaaO4EbggVDjb8P19RukzXSM3e".to_vec()
+        );
+    }
+
+    #[test]
+    fn initial_state_is_schneiers() {
+        // First and last words of P and of each S-box in Blowfish's reference.
+        assert_eq!(
+            (blowfish_pi::P[0], blowfish_pi::P[17]),
+            (0x243f6a88, 0x8979fb1b)
+        );
+        assert_eq!(
+            (blowfish_pi::S0[0], blowfish_pi::S0[255]),
+            (0xd1310ba6, 0x6e85076a)
+        );
+        assert_eq!(
+            (blowfish_pi::S1[0], blowfish_pi::S1[255]),
+            (0x4b7a70e9, 0xdb83adf7)
+        );
+        assert_eq!(
+            (blowfish_pi::S2[0], blowfish_pi::S2[255]),
+            (0xe93d5a68, 0x406000e0)
+        );
+        assert_eq!(
+            (blowfish_pi::S3[0], blowfish_pi::S3[255]),
+            (0x3a39ce37, 0x3ac372e6)
         );
     }
 
