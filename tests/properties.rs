@@ -11,7 +11,7 @@
 //! becomes a named regression test at the bottom of this module. The fuzz
 //! targets in `fuzz/` check the same invariants for much longer.
 
-use std::io::BufRead;
+use std::io::{BufRead, BufReader};
 use std::ops::ControlFlow;
 use std::path::Path;
 
@@ -290,6 +290,12 @@ fn username(bytes: &[u8]) -> Username {
     Username::new(bytes.to_vec()).expect("generated names are valid")
 }
 
+/// How much a reader hands over per read: tiny sizes split lines across
+/// reads (the editor joins them), large ones hold the whole file.
+fn read_sizes() -> impl Strategy<Value = usize> {
+    prop_oneof![1usize..16, Just(8192)]
+}
+
 /// A fixed new hash, as the caller's hashing would return it.
 const NEW: &[u8] = b"$apr1$NEW$hash";
 
@@ -446,6 +452,7 @@ proptest! {
     fn upsert_many_follows_the_model(
         (picked, input) in scenario_many(),
         keep in vec(any::<bool>(), 4),
+        capacity in read_sizes(),
     ) {
         let users: Vec<Username> = picked.iter().map(|name| username(name)).collect();
         let user_bytes: Vec<&[u8]> = picked.iter().map(Vec::as_slice).collect();
@@ -454,7 +461,7 @@ proptest! {
             .collect();
 
         let mut asked = Vec::new();
-        let mut reader: &[u8] = &input;
+        let mut reader = BufReader::with_capacity(capacity, &input[..]);
         let mut output = Vec::new();
         let outcomes = file::upsert_many(
             Some(&mut reader as &mut dyn BufRead),
@@ -512,12 +519,14 @@ proptest! {
     #[test]
     fn delete_removes_only_the_users_lines(
         (picked, input) in scenario_many(),
+        capacity in read_sizes(),
     ) {
         let users: Vec<Username> = picked.iter().map(|name| username(name)).collect();
         let user_bytes: Vec<&[u8]> = picked.iter().map(Vec::as_slice).collect();
 
         let mut output = Vec::new();
-        let outcome = file::delete(&input[..], &mut output, path(), &users, MalformedLines::Keep)
+        let reader = BufReader::with_capacity(capacity, &input[..]);
+        let outcome = file::delete(reader, &mut output, path(), &users, MalformedLines::Keep)
             .unwrap();
         prop_assert_eq!(&output, &model_delete(&input, &user_bytes));
         for (user, removed) in &outcome.removed {
@@ -536,9 +545,10 @@ proptest! {
     /// The reader hands over every entry, in order, with its line number,
     /// user and hash, whatever else the file holds.
     #[test]
-    fn for_each_entry_sees_every_entry((_, input) in scenario()) {
+    fn for_each_entry_sees_every_entry((_, input) in scenario(), capacity in read_sizes()) {
         let mut seen = Vec::new();
-        file::for_each_entry(&input[..], path(), MalformedLines::Keep, |line, user, hash| {
+        let reader = BufReader::with_capacity(capacity, &input[..]);
+        file::for_each_entry(reader, path(), MalformedLines::Keep, |line, user, hash| {
             seen.push((line, user.to_vec(), hash.to_vec()));
             Ok(ControlFlow::Continue(()))
         })

@@ -172,37 +172,109 @@ impl fmt::Debug for EntryRecord {
     }
 }
 
-/// Reads lines into one reused buffer, counting them. `read_until` keeps
-/// every byte (NUL, invalid UTF-8, `\r`), unlike `lines()`.
-struct LineReader<'p, R> {
-    reader: R,
-    buffer: Vec<u8>,
-    number: u64,
-    path: &'p Path,
+/// Reads `reader` to its end and hands `each_block` its bytes as blocks of
+/// whole lines, each line with its ending (the file's last line may lack
+/// one). A block is the reader's own buffer up to its last line ending, so
+/// most lines are never copied; a line split across two reads is joined in
+/// `carry` and handed over alone. Lines after a `Break` are not looked at.
+///
+/// Memory is the reader's buffer plus the longest line split across reads.
+fn for_each_block<R: BufRead + ?Sized>(
+    reader: &mut R,
+    path: &Path,
+    mut each_block: impl FnMut(&[u8]) -> Result<ControlFlow<()>, Error>,
+) -> Result<(), Error> {
+    let mut carry = Vec::new();
+    loop {
+        let chunk = match reader.fill_buf() {
+            Ok(chunk) => chunk,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(access(path, "read", error)),
+        };
+        if chunk.is_empty() {
+            // The last line, without an ending.
+            if carry.is_empty() {
+                return Ok(());
+            }
+            return each_block(&carry).map(|_| ());
+        }
+        let read = chunk.len();
+        if !carry.is_empty() {
+            match memchr::memchr(b'\n', chunk) {
+                Some(end) => {
+                    carry.extend_from_slice(&chunk[..=end]);
+                    reader.consume(end + 1);
+                    if each_block(&carry)?.is_break() {
+                        return Ok(());
+                    }
+                    carry.clear();
+                }
+                None => {
+                    carry.extend_from_slice(chunk);
+                    reader.consume(read);
+                }
+            }
+            continue;
+        }
+        match memchr::memrchr(b'\n', chunk) {
+            Some(last) => {
+                let flow = each_block(&chunk[..=last])?;
+                reader.consume(last + 1);
+                if flow.is_break() {
+                    return Ok(());
+                }
+            }
+            None => {
+                carry.extend_from_slice(chunk);
+                reader.consume(read);
+            }
+        }
+    }
 }
 
-impl<'p, R: BufRead> LineReader<'p, R> {
-    fn new(reader: R, path: &'p Path) -> Self {
-        LineReader {
-            reader,
-            buffer: Vec::with_capacity(256),
-            number: 0,
-            path,
+/// The lines of a block of whole lines, each with its offset in the block.
+fn lines_of(block: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start == block.len() {
+            return None;
+        }
+        let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i + 1);
+        let line = (start, &block[start..end]);
+        start = end;
+        Some(line)
+    })
+}
+
+/// Which of the users an edit is about a line's user is. Every line of the
+/// file is looked up: for a few users comparing bytes beats hashing.
+enum UserIndex<'u> {
+    Few(Vec<&'u [u8]>),
+    Many(HashMap<&'u [u8], usize>),
+}
+
+impl<'u> UserIndex<'u> {
+    const FEW: usize = 8;
+
+    fn new(users: &'u [Username]) -> UserIndex<'u> {
+        if users.len() <= Self::FEW {
+            UserIndex::Few(users.iter().map(Username::as_bytes).collect())
+        } else {
+            UserIndex::Many(
+                users
+                    .iter()
+                    .enumerate()
+                    .map(|(i, user)| (user.as_bytes(), i))
+                    .collect(),
+            )
         }
     }
 
-    /// The next line with its ending, and its number; `None` at the end.
-    fn next_line(&mut self) -> Result<Option<(u64, &[u8])>, Error> {
-        self.buffer.clear();
-        let read = self
-            .reader
-            .read_until(b'\n', &mut self.buffer)
-            .map_err(|source| access(self.path, "read", source))?;
-        if read == 0 {
-            return Ok(None);
+    fn get(&self, user: &[u8]) -> Option<usize> {
+        match self {
+            UserIndex::Few(users) => users.iter().position(|wanted| *wanted == user),
+            UserIndex::Many(users) => users.get(user).copied(),
         }
-        self.number += 1;
-        Ok(Some((self.number, &self.buffer)))
     }
 }
 
@@ -232,24 +304,27 @@ fn flush(writer: &mut impl Write, path: &Path) -> Result<(), Error> {
 /// With [`MalformedLines::Reject`] a malformed line read before the stop is
 /// [`Error::InvalidFile`]; lines after a `Break` are not read.
 pub fn for_each_entry<R: BufRead>(
-    reader: R,
+    mut reader: R,
     path: &Path,
     malformed: MalformedLines,
     mut visit: impl FnMut(u64, &[u8], &[u8]) -> Result<ControlFlow<()>, Error>,
 ) -> Result<(), Error> {
-    let mut lines = LineReader::new(reader, path);
-    while let Some((number, line)) = lines.next_line()? {
-        match classify(line) {
-            LineKind::Entry { user, hash } => {
-                if visit(number, user, hash)?.is_break() {
-                    return Ok(());
+    let mut number = 0u64;
+    for_each_block(&mut reader, path, |block| {
+        for (_, line) in lines_of(block) {
+            number += 1;
+            match classify(line) {
+                LineKind::Entry { user, hash } => {
+                    if visit(number, user, hash)?.is_break() {
+                        return Ok(ControlFlow::Break(()));
+                    }
                 }
+                LineKind::Malformed => on_malformed(malformed, path, number)?,
+                LineKind::Blank | LineKind::Comment => {}
             }
-            LineKind::Malformed => on_malformed(malformed, path, number)?,
-            LineKind::Blank | LineKind::Comment => {}
         }
-    }
-    Ok(())
+        Ok(ControlFlow::Continue(()))
+    })
 }
 
 /// The first entry of `user`, or `None`. Servers (nginx, Apache httpd) use
@@ -417,38 +492,38 @@ pub fn upsert_many<W: Write>(
         },
         "upsert_many needs distinct users"
     );
-    let index: HashMap<&[u8], usize> = users
-        .iter()
-        .enumerate()
-        .map(|(i, user)| (user.as_bytes(), i))
-        .collect();
+    let index = UserIndex::new(users);
     // Per user: None until its first entry is seen, then what to do with it.
     let mut resolved: Vec<Option<Resolution>> = users.iter().map(|_| None).collect();
     // Whether the last line lacked an ending, which an append must repair.
     let mut unterminated = false;
 
     if let Some(reader) = reader {
-        let mut lines = LineReader::new(reader, path);
-        while let Some((number, line)) = lines.next_line()? {
-            let this_ending = line_ending(line);
-            unterminated = this_ending == LineEnding::None;
-            match classify(line) {
-                LineKind::Entry { user: found, hash } if index.contains_key(found) => {
-                    let i = index[found];
-                    let resolution = match &mut resolved[i] {
-                        Some(resolution) => resolution,
-                        empty => {
-                            if no_update {
-                                return Err(Error::UserExists {
-                                    user: users[i].escaped(),
-                                });
+        let mut number = 0u64;
+        // Unchanged lines are copied as runs of the block they are in.
+        for_each_block(reader, path, |block| {
+            let mut run_start = 0;
+            for (start, line) in lines_of(block) {
+                number += 1;
+                let this_ending = line_ending(line);
+                unterminated = this_ending == LineEnding::None;
+                match classify(line) {
+                    LineKind::Entry { user: found, hash } => {
+                        let Some(i) = index.get(found) else {
+                            continue;
+                        };
+                        let resolution = match &mut resolved[i] {
+                            Some(resolution) => resolution,
+                            empty => {
+                                if no_update {
+                                    return Err(Error::UserExists {
+                                        user: users[i].escaped(),
+                                    });
+                                }
+                                empty.insert(resolve(i, Some(hash))?)
                             }
-                            empty.insert(resolve(i, Some(hash))?)
-                        }
-                    };
-                    match resolution {
-                        Resolution::Keep => put(&mut writer, path, line)?,
-                        Resolution::Write(hash) => {
+                        };
+                        if let Resolution::Write(hash) = resolution {
                             let ending = match this_ending {
                                 // The replaced last line ends now: no repair needed.
                                 LineEnding::None => {
@@ -457,17 +532,18 @@ pub fn upsert_many<W: Write>(
                                 }
                                 other => other,
                             };
+                            put(&mut writer, path, &block[run_start..start])?;
                             write_record(&mut writer, path, &users[i], hash, ending)?;
+                            run_start = start + line.len();
                         }
                     }
+                    LineKind::Malformed => on_malformed(malformed, path, number)?,
+                    LineKind::Blank | LineKind::Comment => {}
                 }
-                LineKind::Malformed => {
-                    on_malformed(malformed, path, number)?;
-                    put(&mut writer, path, line)?;
-                }
-                _ => put(&mut writer, path, line)?,
             }
-        }
+            put(&mut writer, path, &block[run_start..])?;
+            Ok(ControlFlow::Continue(()))
+        })?;
     }
 
     let mut outcomes = Vec::with_capacity(users.len());
@@ -520,33 +596,43 @@ impl DeleteOutcome {
 /// duplicate too, as Apache does). Everything else passes through unchanged;
 /// deleting the only entry leaves an empty output.
 pub fn delete<R: BufRead, W: Write>(
-    reader: R,
+    mut reader: R,
     mut writer: W,
     path: &Path,
     users: &[Username],
     malformed: MalformedLines,
 ) -> Result<DeleteOutcome, Error> {
-    // A map, not a scan of `users`: a batch delete of many users from a big
-    // file stays one pass of O(1) look-ups.
-    let mut counts: HashMap<&[u8], usize> = users.iter().map(|user| (user.as_bytes(), 0)).collect();
-    let mut lines = LineReader::new(reader, path);
-    while let Some((number, line)) = lines.next_line()? {
-        match classify(line) {
-            LineKind::Entry { user, .. } => match counts.get_mut(user) {
-                Some(count) => *count += 1,
-                None => put(&mut writer, path, line)?,
-            },
-            LineKind::Malformed => {
-                on_malformed(malformed, path, number)?;
-                put(&mut writer, path, line)?;
+    let index = UserIndex::new(users);
+    let mut counts = vec![0usize; users.len()];
+    let mut number = 0u64;
+    // Kept lines are copied as runs of the block they are in.
+    for_each_block(&mut reader, path, |block| {
+        let mut run_start = 0;
+        for (start, line) in lines_of(block) {
+            number += 1;
+            match classify(line) {
+                LineKind::Entry { user, .. } => {
+                    if let Some(i) = index.get(user) {
+                        counts[i] += 1;
+                        put(&mut writer, path, &block[run_start..start])?;
+                        run_start = start + line.len();
+                    }
+                }
+                LineKind::Malformed => on_malformed(malformed, path, number)?,
+                LineKind::Blank | LineKind::Comment => {}
             }
-            LineKind::Blank | LineKind::Comment => put(&mut writer, path, line)?,
         }
-    }
+        put(&mut writer, path, &block[run_start..])?;
+        Ok(ControlFlow::Continue(()))
+    })?;
     flush(&mut writer, path)?;
     let removed = users
         .iter()
-        .map(|user| (user.clone(), counts[user.as_bytes()]))
+        .map(|user| {
+            // A user named twice shares one count, as it shares its lines.
+            let count = index.get(user.as_bytes()).map_or(0, |i| counts[i]);
+            (user.clone(), count)
+        })
         .collect();
     Ok(DeleteOutcome { removed })
 }
@@ -1020,6 +1106,42 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(error, Error::UsernameEmpty));
+    }
+
+    #[test]
+    fn many_users_are_found_as_a_few_are() {
+        // More users than UserIndex::FEW: looked up in a map, not a scan.
+        let names: Vec<String> = (0..UserIndex::FEW * 2).map(|i| format!("u{i}")).collect();
+        let users: Vec<Username> = names.iter().map(|name| user(name)).collect();
+        let input = b"u3:old\nother:x\nu12:old\r\n";
+        let mut output = Vec::new();
+        let outcomes = upsert_many(
+            Some(&mut &input[..]),
+            &mut output,
+            path(),
+            &users,
+            false,
+            MalformedLines::Keep,
+            |i, _| Ok(Resolution::Write(format!("h{i}").into_bytes())),
+        )
+        .unwrap();
+        let mut expected = b"u3:h3\nother:x\nu12:h12\r\n".to_vec();
+        for (i, name) in names.iter().enumerate() {
+            if i != 3 && i != 12 {
+                expected.extend_from_slice(format!("{name}:h{i}\n").as_bytes());
+            }
+        }
+        assert_eq!(
+            String::from_utf8_lossy(&output),
+            String::from_utf8_lossy(&expected)
+        );
+        assert_eq!(outcomes[3], UpsertOutcome::Updated);
+        assert_eq!(outcomes[0], UpsertOutcome::Added);
+
+        let (output, outcome) =
+            run_delete(input, &names.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(output, b"other:x\n");
+        assert_eq!(outcome.total(), 2);
     }
 
     #[test]
