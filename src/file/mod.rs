@@ -492,59 +492,64 @@ pub fn upsert_many<W: Write>(
         },
         "upsert_many needs distinct users"
     );
-    let index = UserIndex::new(users);
-    // Per user: None until its first entry is seen, then what to do with it.
-    let mut resolved: Vec<Option<Resolution>> = users.iter().map(|_| None).collect();
-    // Whether the last line lacked an ending, which an append must repair.
-    let mut unterminated = false;
+    let mut editor = Upserter {
+        writer: &mut writer,
+        path,
+        users,
+        index: UserIndex::new(users),
+        resolved: users.iter().map(|_| None).collect(),
+        resolve: &mut resolve,
+        no_update,
+        unterminated: false,
+    };
 
     if let Some(reader) = reader {
+        // One user, malformed lines kept: only a line holding `USER:` can be
+        // the user's, so a substring search finds the few lines to look at
+        // instead of classifying every line (a third of an update's time).
+        let only = match users {
+            [user] if malformed == MalformedLines::Keep => {
+                let mut needle = user.as_bytes().to_vec();
+                needle.push(b':');
+                Some(memchr::memmem::Finder::new(&needle).into_owned())
+            }
+            _ => None,
+        };
         let mut number = 0u64;
         // Unchanged lines are copied as runs of the block they are in.
         for_each_block(reader, path, |block| {
+            editor.unterminated = !block.ends_with(b"\n");
             let mut run_start = 0;
-            for (start, line) in lines_of(block) {
-                number += 1;
-                let this_ending = line_ending(line);
-                unterminated = this_ending == LineEnding::None;
-                match classify(line) {
-                    LineKind::Entry { user: found, hash } => {
-                        let Some(i) = index.get(found) else {
-                            continue;
-                        };
-                        let resolution = match &mut resolved[i] {
-                            Some(resolution) => resolution,
-                            empty => {
-                                if no_update {
-                                    return Err(Error::UserExists {
-                                        user: users[i].escaped(),
-                                    });
-                                }
-                                empty.insert(resolve(i, Some(hash))?)
-                            }
-                        };
-                        if let Resolution::Write(hash) = resolution {
-                            let ending = match this_ending {
-                                // The replaced last line ends now: no repair needed.
-                                LineEnding::None => {
-                                    unterminated = false;
-                                    LineEnding::Lf
-                                }
-                                other => other,
-                            };
-                            put(&mut writer, path, &block[run_start..start])?;
-                            write_record(&mut writer, path, &users[i], hash, ending)?;
-                            run_start = start + line.len();
+            match &only {
+                Some(finder) => {
+                    for (start, line) in lines_with_user(block, finder) {
+                        if let LineKind::Entry { user, hash } = classify(line) {
+                            editor.entry(block, &mut run_start, start, line, user, hash)?;
                         }
                     }
-                    LineKind::Malformed => on_malformed(malformed, path, number)?,
-                    LineKind::Blank | LineKind::Comment => {}
+                }
+                None => {
+                    for (start, line) in lines_of(block) {
+                        number += 1;
+                        match classify(line) {
+                            LineKind::Entry { user, hash } => {
+                                editor.entry(block, &mut run_start, start, line, user, hash)?;
+                            }
+                            LineKind::Malformed => on_malformed(malformed, path, number)?,
+                            LineKind::Blank | LineKind::Comment => {}
+                        }
+                    }
                 }
             }
-            put(&mut writer, path, &block[run_start..])?;
+            put(editor.writer, path, &block[run_start..])?;
             Ok(ControlFlow::Continue(()))
         })?;
     }
+    let Upserter {
+        resolved,
+        mut unterminated,
+        ..
+    } = editor;
 
     let mut outcomes = Vec::with_capacity(users.len());
     for (i, user) in users.iter().enumerate() {
@@ -567,6 +572,90 @@ pub fn upsert_many<W: Write>(
     }
     flush(&mut writer, path)?;
     Ok(outcomes)
+}
+
+/// [`upsert_many`]'s state while it copies the file.
+struct Upserter<'e, W, F> {
+    writer: &'e mut W,
+    path: &'e Path,
+    users: &'e [Username],
+    index: UserIndex<'e>,
+    /// Per user: `None` until its first entry is seen, then what to do.
+    resolved: Vec<Option<Resolution>>,
+    resolve: &'e mut F,
+    no_update: bool,
+    /// Whether the last line lacked an ending, which an append must repair.
+    unterminated: bool,
+}
+
+impl<W, F> Upserter<'_, W, F>
+where
+    W: Write,
+    F: FnMut(usize, Option<&[u8]>) -> Result<Resolution, Error>,
+{
+    /// Handles the entry `found:hash`, the line at `start` of `block`: if
+    /// it is one of the users', it is kept or replaced (the unchanged run
+    /// before it is written first).
+    fn entry(
+        &mut self,
+        block: &[u8],
+        run_start: &mut usize,
+        start: usize,
+        line: &[u8],
+        found: &[u8],
+        hash: &[u8],
+    ) -> Result<(), Error> {
+        let Some(i) = self.index.get(found) else {
+            return Ok(());
+        };
+        let resolution = match &mut self.resolved[i] {
+            Some(resolution) => resolution,
+            empty => {
+                if self.no_update {
+                    return Err(Error::UserExists {
+                        user: self.users[i].escaped(),
+                    });
+                }
+                empty.insert((self.resolve)(i, Some(hash))?)
+            }
+        };
+        if let Resolution::Write(hash) = resolution {
+            let ending = match line_ending(line) {
+                // The replaced last line ends now: no repair needed.
+                LineEnding::None => {
+                    self.unterminated = false;
+                    LineEnding::Lf
+                }
+                other => other,
+            };
+            put(self.writer, self.path, &block[*run_start..start])?;
+            write_record(&mut *self.writer, self.path, &self.users[i], hash, ending)?;
+            *run_start = start + line.len();
+        }
+        Ok(())
+    }
+}
+
+/// The lines of `block` that start, after white space, with `finder`'s
+/// needle (`USER:`), each with its offset: every line [`classify`] could
+/// read as that user's entry, and no other.
+fn lines_with_user<'b>(
+    block: &'b [u8],
+    finder: &'b memchr::memmem::Finder<'static>,
+) -> impl Iterator<Item = (usize, &'b [u8])> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        while let Some(hit) = finder.find(&block[from..]).map(|i| from + i) {
+            let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &block[hit..]).map_or(block.len(), |i| hit + i + 1);
+            from = end;
+            if block[start..hit].iter().all(|&byte| is_space(byte)) {
+                return Some((start, &block[start..end]));
+            }
+        }
+        from = block.len();
+        None
+    })
 }
 
 /// What [`delete`] removed.
@@ -1106,6 +1195,37 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(error, Error::UsernameEmpty));
+    }
+
+    #[test]
+    fn only_lines_starting_with_the_user_are_the_users() {
+        // `alice:` inside other lines: another user's name, a comment, a
+        // hash, a malformed line's text. Only the last two lines are hers.
+        let input: &[u8] =
+            b"xalice:1\n#alice:2\nbob:alice:3\nalice is alice:4\nalice\n  alice:5\n\t\x0balice:6\r\n";
+        let expected: &[u8] =
+            b"xalice:1\n#alice:2\nbob:alice:3\nalice is alice:4\nalice\nalice:NEW\nalice:NEW\r\n";
+        for capacity in [1, 2, 3, 7, 64, 8192] {
+            let mut reader = io::BufReader::with_capacity(capacity, input);
+            let mut output = Vec::new();
+            let outcome = upsert(
+                Some(&mut reader),
+                &mut output,
+                path(),
+                &user("alice"),
+                false,
+                MalformedLines::Keep,
+                |_| Ok(false),
+                || Ok(b"NEW".to_vec()),
+            )
+            .unwrap();
+            assert_eq!(outcome, UpsertOutcome::Updated, "capacity {capacity}");
+            assert_eq!(
+                String::from_utf8_lossy(&output),
+                String::from_utf8_lossy(expected),
+                "capacity {capacity}"
+            );
+        }
     }
 
     #[test]
