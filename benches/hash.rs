@@ -17,8 +17,10 @@ fn cases() -> Vec<(String, Params)> {
         rounds: rounds.map(|r| ShaRounds::new(r).expect("bench rounds are in range")),
     };
     vec![
+        // htpasswd's default, htpass's default, and a high cost.
         ("bcrypt-5".into(), bcrypt(5)),
         ("bcrypt-10".into(), bcrypt(10)),
+        ("bcrypt-12".into(), bcrypt(12)),
         ("apr1".into(), Params::Apr1),
         ("sha256-5000".into(), sha(ShaVariant::Sha256, None)),
         ("sha256-50000".into(), sha(ShaVariant::Sha256, Some(50_000))),
