@@ -296,6 +296,16 @@ pub fn read<T>(
     path: &Path,
     f: impl FnOnce(&mut dyn BufRead) -> Result<T, Error>,
 ) -> Result<T, Error> {
+    read_file(path, |reader| f(reader))
+}
+
+/// [`read`], handing over the file's own reader, for a caller that reads a
+/// regular file more than once (`check` seeks back to find duplicates in
+/// flat memory) or asks what the file is.
+pub fn read_file<T>(
+    path: &Path,
+    f: impl FnOnce(&mut BufReader<File>) -> Result<T, Error>,
+) -> Result<T, Error> {
     let file = File::open(path).map_err(|error| match error.kind() {
         io::ErrorKind::NotFound => Error::FileNotFound {
             path: path.to_path_buf(),

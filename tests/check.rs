@@ -549,6 +549,122 @@ fn servers_can_be_given_with_commas_or_repeated() {
     assert_eq!(check(&file, &["--for", "lighttpd"]).code, Some(2));
 }
 
+// ------------------------------------------------------------------ duplicates
+
+/// `htpass check ARGS...` on `contents` twice: as a regular file, which is
+/// read again to find duplicated users in flat memory, and through a pipe
+/// (`/dev/stdin`), read once with every user in memory. The pipe's path is
+/// written `users` in its output, so the two runs can be compared.
+fn check_file_and_pipe(contents: &[u8], args: &[&str]) -> (Run, Run) {
+    let dir = TestDir::new();
+    dir.write("users", contents);
+    let run = |file: &str, stdin: &[u8]| {
+        let output = dir
+            .htpass()
+            .arg("check")
+            .arg(file)
+            .args(args)
+            .write_stdin(stdin.to_vec())
+            .output()
+            .expect("run htpass check");
+        Run {
+            code: output.status.code(),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    };
+    let file = run("users", b"");
+    let mut pipe = run("/dev/stdin", contents);
+    pipe.stdout = pipe.stdout.replace("/dev/stdin", "users");
+    (file, pipe)
+}
+
+fn assert_same_runs(file: &Run, pipe: &Run) {
+    assert_eq!(file.stdout, pipe.stdout);
+    assert_eq!(file.stderr, pipe.stderr);
+    assert_eq!(file.code, pipe.code);
+}
+
+#[test]
+fn a_pipe_and_a_regular_file_give_the_same_findings() {
+    let contents = format!(
+        "\u{feff}alice:{BCRYPT}\r\nbob:{SHA1}\r\n# alice:x\n\n:{BCRYPT}\n  carol:{BCRYPT}\n\
+         alice:{BCRYPT}\nnot an entry\n:{BCRYPT}\ncarol:{BCRYPT}\nbob :{SHA1}\nalice:{BCRYPT}"
+    );
+    for args in [
+        &[][..],
+        &["--format", "json"],
+        &["--for", "envoy", "--for", "nginx"],
+        &["--for", "registry", "--format", "json", "--strict"],
+    ] {
+        let (file, pipe) = check_file_and_pipe(contents.as_bytes(), args);
+        assert_same_runs(&file, &pipe);
+        assert_eq!(file.code, Some(7), "{args:?}");
+    }
+    let (file, _) = check_file_and_pipe(contents.as_bytes(), &[]);
+    let duplicates: Vec<(u64, String)> = file
+        .findings("users")
+        .into_iter()
+        .filter(|finding| finding.reason.contains(" entries ("))
+        .map(|finding| (finding.line, finding.reason))
+        .collect();
+    assert_eq!(duplicates.len(), 2, "{}", file.stdout);
+    assert_eq!(duplicates[0].0, 10);
+    assert!(
+        duplicates[0]
+            .1
+            .contains("carol has 2 entries (lines 6 and 10)")
+    );
+    assert_eq!(duplicates[1].0, 12);
+    assert!(
+        duplicates[1]
+            .1
+            .contains("alice has 3 entries (first on line 1, last on line 12)")
+    );
+}
+
+#[test]
+fn duplicates_among_more_users_than_one_pass_keeps_are_found_exactly() {
+    // More users than `htpass::file::check::SIEVE_KEYS`, so the regular
+    // file takes several ranges of fingerprints; duplicates at the first
+    // and last lines, next to each other, and one user four times.
+    const USERS: usize = 140_000;
+    let mut contents = String::with_capacity(USERS * 80);
+    contents.push('\u{feff}');
+    for i in 0..USERS {
+        contents.push_str(&format!("user{i}:{BCRYPT}\n"));
+        match i {
+            1_000 => contents.push_str(&format!("user1000:{BCRYPT}\n")),
+            70_000 => contents.push_str(&format!("user99999:{BCRYPT}\nuser5:{BCRYPT}\n")),
+            120_000 => contents.push_str(&format!("user99999:{BCRYPT}\n")),
+            _ => {}
+        }
+    }
+    contents.push_str(&format!("user99999:{BCRYPT}\nuser0:{BCRYPT}\n"));
+    let (file, pipe) = check_file_and_pipe(contents.as_bytes(), &[]);
+    assert_same_runs(&file, &pipe);
+    let duplicates: Vec<(u64, String)> = file
+        .findings("users")
+        .into_iter()
+        .filter(|finding| finding.reason.contains(" entries ("))
+        .map(|finding| (finding.line, finding.reason))
+        .collect();
+    let expected = [
+        (1_002, "user1000 has 2 entries (lines 1001 and 1002)"),
+        (70_004, "user5 has 2 entries (lines 6 and 70004)"),
+        (
+            140_005,
+            "user99999 has 4 entries (first on line 70003, last on line 140005)",
+        ),
+        (140_006, "user0 has 2 entries (lines 1 and 140006)"),
+    ];
+    assert_eq!(duplicates.len(), expected.len(), "{}", file.stdout);
+    for ((line, reason), (expected_line, expected_reason)) in duplicates.iter().zip(expected) {
+        assert_eq!(*line, expected_line, "{reason}");
+        assert!(reason.contains(expected_reason), "{reason}");
+    }
+}
+
 // ------------------------------------------------------------------ output
 
 #[test]

@@ -1,9 +1,11 @@
 //! `htpass check FILE`: lint a file for the servers that will read it.
 //!
 //! The library walks the file and says what it finds
-//! ([`htpass::file::check`]); this prints each finding as it comes, as
-//! `FILE:LINE: SEVERITY: reason` (user names escaped for the terminal) or
-//! inside one JSON object (exact), and turns the counts into the exit code.
+//! ([`htpass::file::check`]; a regular file is read again to find
+//! duplicated users in flat memory, a FIFO once); this prints each finding
+//! as it comes, as `FILE:LINE: SEVERITY: reason` (user names escaped for
+//! the terminal) or inside one JSON object (exact), and turns the counts
+//! into the exit code.
 //! A finding never holds a hash or a line's text, so nothing printed here
 //! can show a password.
 //!
@@ -36,7 +38,7 @@ pub fn run(config: Check) -> Result<(), Failure> {
     let mut text = Vec::with_capacity(512);
     let mut first = true;
 
-    let summary = store::read(&path, |reader| {
+    let summary = store::read_file(&path, |reader| {
         if style == ReportStyle::Json {
             // Written once the file is open, so a missing file leaves no
             // half object on stdout.
@@ -45,7 +47,7 @@ pub fn run(config: Check) -> Result<(), Failure> {
             text.extend_from_slice(b",\"findings\":[");
             write(&mut out, &mut failed, &text);
         }
-        check::check(reader, &path, &options, |finding| {
+        check::check_file(reader, &path, &options, |finding| {
             text.clear();
             match style {
                 ReportStyle::Lines => render_line(&shown_path, finding, &mut text),
