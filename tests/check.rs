@@ -88,11 +88,17 @@ impl Run {
 fn check(contents: impl AsRef<[u8]>, args: &[&str]) -> Run {
     let dir = TestDir::new();
     dir.write("users", contents);
+    run_check(&dir, "users", args, b"")
+}
+
+/// `htpass check FILE ARGS...` in `dir`, with `stdin` as standard input.
+fn run_check(dir: &TestDir, file: &str, args: &[&str], stdin: &[u8]) -> Run {
     let output = dir
         .htpass()
         .arg("check")
-        .arg("users")
+        .arg(file)
         .args(args)
+        .write_stdin(stdin.to_vec())
         .output()
         .expect("run htpass check");
     Run {
@@ -558,21 +564,7 @@ fn servers_can_be_given_with_commas_or_repeated() {
 fn check_file_and_pipe(contents: &[u8], args: &[&str]) -> (Run, Run) {
     let dir = TestDir::new();
     dir.write("users", contents);
-    let run = |file: &str, stdin: &[u8]| {
-        let output = dir
-            .htpass()
-            .arg("check")
-            .arg(file)
-            .args(args)
-            .write_stdin(stdin.to_vec())
-            .output()
-            .expect("run htpass check");
-        Run {
-            code: output.status.code(),
-            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
-    };
+    let run = |file: &str, stdin: &[u8]| run_check(&dir, file, args, stdin);
     let file = run("users", b"");
     let mut pipe = run("/dev/stdin", contents);
     pipe.stdout = pipe.stdout.replace("/dev/stdin", "users");
