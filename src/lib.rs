@@ -9,7 +9,7 @@
 //! | [`hash`] | generate and verify every htpasswd hash format |
 //! | [`secret`] | [`Password`]: zeroized, never printed, compared in constant time |
 //! | [`username`] | [`Username`]: the rules a user name must meet, in one place |
-//! | [`file`] | streaming, byte-preserving reading and editing of htpasswd lines |
+//! | [`file`](mod@file) | streaming, byte-preserving reading and editing of htpasswd lines |
 //! | [`store`] | safe updates: lock, temp file, fsync, rename |
 //! | [`batch`] | many `user:password` lines, checked first, hashed on every core |
 //! | [`render`] | a file or an entry for where it goes: compose, Kubernetes Secret |

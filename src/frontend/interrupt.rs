@@ -1,7 +1,7 @@
 //! SIGINT and SIGTERM end a run with exit 4 and no file changed.
 //!
 //! A thread waits for the signals (signal-hook runs no code of ours inside
-//! the handler). When one comes, [`htpass::interrupt::request`] decides
+//! the handler). When one comes, [`crate::interrupt::request`] decides
 //! under its lock: with no write under way the thread puts the terminal's
 //! echo back (a prompt may have turned it off) and ends the process at once;
 //! with a write under way the library abandons it before its rename and the
