@@ -594,12 +594,7 @@ fn a_pipe_and_a_regular_file_give_the_same_findings() {
         assert_eq!(file.code, Some(7), "{args:?}");
     }
     let (file, _) = check_file_and_pipe(contents.as_bytes(), &[]);
-    let duplicates: Vec<(u64, String)> = file
-        .findings("users")
-        .into_iter()
-        .filter(|finding| finding.reason.contains(" entries ("))
-        .map(|finding| (finding.line, finding.reason))
-        .collect();
+    let duplicates = duplicate_findings(&file);
     assert_eq!(duplicates.len(), 2, "{}", file.stdout);
     assert_eq!(duplicates[0].0, 10);
     assert!(
@@ -613,6 +608,15 @@ fn a_pipe_and_a_regular_file_give_the_same_findings() {
             .1
             .contains("alice has 3 entries (first on line 1, last on line 12)")
     );
+}
+
+/// The duplicated-user findings of a run on `users`: line and reason.
+fn duplicate_findings(run: &Run) -> Vec<(u64, String)> {
+    run.findings("users")
+        .into_iter()
+        .filter(|finding| finding.reason.contains(" entries ("))
+        .map(|finding| (finding.line, finding.reason))
+        .collect()
 }
 
 #[test]
@@ -635,12 +639,7 @@ fn duplicates_among_more_users_than_one_pass_keeps_are_found_exactly() {
     contents.push_str(&format!("user99999:{BCRYPT}\nuser0:{BCRYPT}\n"));
     let (file, pipe) = check_file_and_pipe(contents.as_bytes(), &[]);
     assert_same_runs(&file, &pipe);
-    let duplicates: Vec<(u64, String)> = file
-        .findings("users")
-        .into_iter()
-        .filter(|finding| finding.reason.contains(" entries ("))
-        .map(|finding| (finding.line, finding.reason))
-        .collect();
+    let duplicates = duplicate_findings(&file);
     let expected = [
         (1_002, "user1000 has 2 entries (lines 1001 and 1002)"),
         (70_004, "user5 has 2 entries (lines 6 and 70004)"),
