@@ -1,7 +1,8 @@
 //! Lint findings: how the servers that read an htpasswd file will see it.
 //!
-//! Its job: walk a file once, line by line, and report each thing that will
-//! break on a server (an error) or is weak (a warning), with its line number,
+//! Its job: walk a file line by line (a regular file more than once, to find
+//! duplicated users in flat memory) and report each thing that will break on
+//! a server (an error) or is weak (a warning), with its line number,
 //! the servers it affects and a one-line reason. What each server does with
 //! a file is data, in one table, [`SERVERS`]; every finding about a server is
 //! computed from that table, never from an `if` per server.
@@ -81,10 +82,11 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasher, RandomState};
 use std::io::{self, BufRead, BufReader, Seek, SeekFrom};
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::file::{LineEnding, LineKind, classify, line_ending};
+use crate::file::{LineEnding, LineKind, classify, for_each_line, line_ending};
 use crate::hash::{self, BcryptCost, Scheme, ShaVariant};
 use crate::username::escape_for_terminal;
 
@@ -557,12 +559,11 @@ pub fn check<R: BufRead>(
 ) -> Result<Summary, Error> {
     let mut checker = Checker::new(options);
     let mut tally = Tally::default();
-    let mut spill = Vec::new();
-    walk(&mut reader, path, &mut spill, |number, raw| {
+    for_each_line(&mut reader, path, |number, raw| {
         if let Some(user) = checker.line(number, raw) {
             tally.add(user, number);
         }
-        checker.flush(&mut report)
+        checker.flush(&mut report).map(ControlFlow::Continue)
     })?;
     checker.duplicates(tally.duplicated(), &mut report)?;
     Ok(checker.summary)
@@ -621,15 +622,14 @@ fn check_rereading<R: BufRead + Seek>(
         .map_err(|source| read_error(path, source))?;
     let mut checker = Checker::new(options);
     let mut sieve = Sieve::new(capacity);
-    let mut spill = Vec::new();
     let mut first = Digest::default();
-    walk(reader, path, &mut spill, |number, raw| {
+    for_each_line(reader, path, |number, raw| {
         if let Some(user) = checker.line(number, raw) {
             let key = keys.hash_one(user);
             first.add(number, key);
             sieve.add(key);
         }
-        checker.flush(&mut report)
+        checker.flush(&mut report).map(ControlFlow::Continue)
     })?;
     sieve.finish_pass();
     let mut passes = 1;
@@ -640,13 +640,13 @@ fn check_rereading<R: BufRead + Seek>(
         passes += 1;
         sieve.start(next);
         let mut again = Digest::default();
-        walk(reader, path, &mut spill, |number, raw| {
+        for_each_line(reader, path, |number, raw| {
             if let Some(user) = counted_user(number, raw) {
                 let key = keys.hash_one(user);
                 again.add(number, key);
                 sieve.add(key);
             }
-            Ok(())
+            Ok(ControlFlow::Continue(()))
         })?;
         first.same_as(&again, path)?;
         sieve.finish_pass();
@@ -659,7 +659,7 @@ fn check_rereading<R: BufRead + Seek>(
         passes += 1;
         let mut tally = Tally::default();
         let mut again = Digest::default();
-        walk(reader, path, &mut spill, |number, raw| {
+        for_each_line(reader, path, |number, raw| {
             if let Some(user) = counted_user(number, raw) {
                 let key = keys.hash_one(user);
                 again.add(number, key);
@@ -667,7 +667,7 @@ fn check_rereading<R: BufRead + Seek>(
                     tally.add(user, number);
                 }
             }
-            Ok(())
+            Ok(ControlFlow::Continue(()))
         })?;
         first.same_as(&again, path)?;
         checker.duplicates(tally.duplicated(), &mut report)?;
@@ -680,53 +680,6 @@ fn rewind(reader: &mut impl Seek, path: &Path, start: u64) -> Result<(), Error> 
         .seek(SeekFrom::Start(start))
         .map(drop)
         .map_err(|source| read_error(path, source))
-}
-
-/// Calls `each` with every line of `reader` (with its ending), numbered
-/// from 1, as `BufRead::read_until` splits them. A line is handed over in
-/// place when it lies whole in the reader's buffer, else gathered in
-/// `spill`: no allocation per line.
-fn walk<R: BufRead + ?Sized>(
-    reader: &mut R,
-    path: &Path,
-    spill: &mut Vec<u8>,
-    mut each: impl FnMut(u64, &[u8]) -> Result<(), Error>,
-) -> Result<(), Error> {
-    let mut number = 0u64;
-    spill.clear();
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(available) => available,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
-            Err(error) => return Err(read_error(path, error)),
-        };
-        if available.is_empty() {
-            if !spill.is_empty() {
-                number += 1;
-                each(number, spill)?;
-                spill.clear();
-            }
-            return Ok(());
-        }
-        let used = match memchr::memchr(b'\n', available) {
-            Some(end) => {
-                number += 1;
-                if spill.is_empty() {
-                    each(number, &available[..=end])?;
-                } else {
-                    spill.extend_from_slice(&available[..=end]);
-                    each(number, spill)?;
-                    spill.clear();
-                }
-                end + 1
-            }
-            None => {
-                spill.extend_from_slice(available);
-                available.len()
-            }
-        };
-        reader.consume(used);
-    }
 }
 
 fn read_error(path: &Path, source: io::Error) -> Error {

@@ -246,6 +246,27 @@ fn lines_of(block: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
     })
 }
 
+/// Calls `each` with every line of `reader` (with its ending), numbered
+/// from 1, as `read_until` would split them, until it returns `Break`: the
+/// lines of [`for_each_block`], so a line is copied only when it is split
+/// across two reads.
+pub(crate) fn for_each_line<R: BufRead + ?Sized>(
+    reader: &mut R,
+    path: &Path,
+    mut each: impl FnMut(u64, &[u8]) -> Result<ControlFlow<()>, Error>,
+) -> Result<(), Error> {
+    let mut number = 0u64;
+    for_each_block(reader, path, |block| {
+        for (_, line) in lines_of(block) {
+            number += 1;
+            if each(number, line)?.is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+        }
+        Ok(ControlFlow::Continue(()))
+    })
+}
+
 /// Which of the users an edit is about a line's user is. Every line of the
 /// file is looked up: for a few users comparing bytes beats hashing.
 enum UserIndex<'u> {
@@ -309,21 +330,13 @@ pub fn for_each_entry<R: BufRead>(
     malformed: MalformedLines,
     mut visit: impl FnMut(u64, &[u8], &[u8]) -> Result<ControlFlow<()>, Error>,
 ) -> Result<(), Error> {
-    let mut number = 0u64;
-    for_each_block(&mut reader, path, |block| {
-        for (_, line) in lines_of(block) {
-            number += 1;
-            match classify(line) {
-                LineKind::Entry { user, hash } => {
-                    if visit(number, user, hash)?.is_break() {
-                        return Ok(ControlFlow::Break(()));
-                    }
-                }
-                LineKind::Malformed => on_malformed(malformed, path, number)?,
-                LineKind::Blank | LineKind::Comment => {}
-            }
+    for_each_line(&mut reader, path, |number, line| match classify(line) {
+        LineKind::Entry { user, hash } => visit(number, user, hash),
+        LineKind::Malformed => {
+            on_malformed(malformed, path, number)?;
+            Ok(ControlFlow::Continue(()))
         }
-        Ok(ControlFlow::Continue(()))
+        LineKind::Blank | LineKind::Comment => Ok(ControlFlow::Continue(())),
     })
 }
 
