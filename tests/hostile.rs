@@ -47,17 +47,12 @@ struct Ran {
 
 impl Ran {
     fn from_output(output: Output, what: &str) -> Ran {
-        let ran = Ran {
+        util::assert_no_panic(&output, what);
+        Ran {
             code: output.status.code(),
-            stdout: output.stdout,
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        };
-        assert!(
-            !ran.stderr.contains("panicked") && ran.code != Some(101),
-            "{what} panicked: {}",
-            ran.stderr
-        );
-        ran
+            stdout: output.stdout,
+        }
     }
 
     fn expect(&self, code: i32, what: &str) -> &Ran {

@@ -36,17 +36,12 @@ struct Ran {
 }
 
 fn ran(output: Output, what: &str) -> Ran {
-    let ran = Ran {
+    util::assert_no_panic(&output, what);
+    Ran {
         code: output.status.code(),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    };
-    assert!(
-        !ran.stderr.contains("panicked") && ran.code != Some(101),
-        "{what} panicked: {}",
-        ran.stderr
-    );
-    ran
+    }
 }
 
 /// Fails if the secret, or a recognisable part of it, is in `text`.

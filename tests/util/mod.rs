@@ -74,6 +74,16 @@ pub fn names_in(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Fails if the program panicked: a panic message on stderr, or Rust's
+/// panic exit code 101.
+pub fn assert_no_panic(output: &std::process::Output, what: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !stderr.contains("panicked") && output.status.code() != Some(101),
+        "{what} panicked: {stderr}"
+    );
+}
+
 /// The `htpass` binary with an empty, closed standard input (never a
 /// terminal, so it never prompts), a timeout, and no password in its
 /// environment unless a test puts one there.
