@@ -297,7 +297,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__export)
-            opts="-h -V --format --secret-name --namespace --secret-key --for --help --version"
+            opts="-h -V --format --secret-name --namespace --secret-key --for --label --annotation --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -323,6 +323,14 @@ _htpass() {
                     COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway" -- "${cur}"))
                     return 0
                     ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -331,7 +339,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__hash)
-            opts="-a -C -r -p -h -V --format --secret-name --namespace --secret-key --for --algorithm --bcrypt-variant --cost --rounds --password-stdin --password-env --password-file --password --generate --help --version"
+            opts="-a -C -r -p -h -V --format --secret-name --namespace --secret-key --for --label --annotation --algorithm --bcrypt-variant --cost --rounds --password-stdin --password-env --password-file --password --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,6 +363,14 @@ _htpass() {
                     ;;
                 --for)
                     COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway" -- "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --algorithm)

@@ -104,14 +104,16 @@ complete -c htpass -n "__fish_htpass_using_subcommand list" -s V -l version -d '
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l format -d 'What to print' -r -f -a "line\t'USER:HASH (the hash alone without a user)'
 hash\t'The hash alone'
 json\t'One JSON object with user, hash, line (and password with --generate)'
-compose\t'USER:HASH with every `$` doubled, for docker-compose files (Traefik labels)'
-k8s-secret\t'A v1 Secret manifest holding the USER:HASH line, for `kubectl apply -f -`'"
+compose\t'USER:HASH for inside a double-quoted string of a docker-compose file (Traefik\'s basicauth.users label): `"` and `\\` escaped, every `$` doubled; a USER with \',\' is refused (exit 6)'
+k8s-secret\t'A v1 Secret manifest holding the USER:HASH line, every value quoted, for `kubectl apply -f -`'"
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l secret-name -d 'The Secret\'s name [default: basic-auth]' -r
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l namespace -d 'The Secret\'s namespace [default: none, so kubectl\'s current one]' -r
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l secret-key -d 'The data key that holds the file [default: auth, or as --for says]' -r
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l for -d 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)' -r -f -a "ingress-nginx\t'ingress-nginx\'s auth-secret: key `auth`'
 traefik\t'Traefik\'s basicAuth secret: key `users`'
 envoy-gateway\t'Envoy Gateway\'s basicAuth secret: key `.htpasswd`'"
+complete -c htpass -n "__fish_htpass_using_subcommand hash" -l label -d 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, \'-\', \'_\' and \'.\'' -r
+complete -c htpass -n "__fish_htpass_using_subcommand hash" -l annotation -d 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text' -r
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -s a -l algorithm -d 'The hash algorithm (sha1, crypt and plain are insecure)' -r -f -a "bcrypt\t''
 apr1\t''
 sha256\t''
@@ -143,8 +145,8 @@ json\t'One JSON object with the findings and a summary'"
 complete -c htpass -n "__fish_htpass_using_subcommand check" -l strict -d 'Fail (exit 7) on warnings too'
 complete -c htpass -n "__fish_htpass_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c htpass -n "__fish_htpass_using_subcommand check" -s V -l version -d 'Print version'
-complete -c htpass -n "__fish_htpass_using_subcommand export" -l format -d 'What to render' -r -f -a "k8s-secret\t'A v1 Secret manifest holding the file, for `kubectl apply -f -`'
-compose\t'The entries as USER:HASH joined by commas, every `$` doubled, for a docker-compose label such as Traefik\'s basicauth.users'
+complete -c htpass -n "__fish_htpass_using_subcommand export" -l format -d 'What to render' -r -f -a "k8s-secret\t'A v1 Secret manifest holding the file, every value quoted, for `kubectl apply -f -`'
+compose\t'The entries as USER:HASH joined by commas, for inside a double-quoted string of a docker-compose file (Traefik\'s basicauth.users label): `"` and `\\` escaped, every `$` doubled; an entry with \',\' is refused with its line number (exit 7)'
 json\t'A JSON array of objects with line_number, user, hash, algorithm, cost'"
 complete -c htpass -n "__fish_htpass_using_subcommand export" -l secret-name -d 'The Secret\'s name [default: basic-auth]' -r
 complete -c htpass -n "__fish_htpass_using_subcommand export" -l namespace -d 'The Secret\'s namespace [default: none, so kubectl\'s current one]' -r
@@ -152,6 +154,8 @@ complete -c htpass -n "__fish_htpass_using_subcommand export" -l secret-key -d '
 complete -c htpass -n "__fish_htpass_using_subcommand export" -l for -d 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)' -r -f -a "ingress-nginx\t'ingress-nginx\'s auth-secret: key `auth`'
 traefik\t'Traefik\'s basicAuth secret: key `users`'
 envoy-gateway\t'Envoy Gateway\'s basicAuth secret: key `.htpasswd`'"
+complete -c htpass -n "__fish_htpass_using_subcommand export" -l label -d 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, \'-\', \'_\' and \'.\'' -r
+complete -c htpass -n "__fish_htpass_using_subcommand export" -l annotation -d 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text' -r
 complete -c htpass -n "__fish_htpass_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c htpass -n "__fish_htpass_using_subcommand export" -s V -l version -d 'Print version'
 complete -c htpass -n "__fish_htpass_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'

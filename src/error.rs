@@ -6,6 +6,8 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::render::Unfit;
+
 /// Everything the library can refuse or fail at.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -77,12 +79,29 @@ pub enum Error {
     #[error("{source_name} holds no user:password lines; write one a line")]
     BatchEmpty { source_name: String },
 
-    #[error("the Secret's {what} \"{value}\" is not allowed by Kubernetes; {rule}")]
-    InvalidSecretName {
+    /// A name, key or value of `--format k8s-secret` that the API server
+    /// would refuse; `option` is the command-line option that gave it.
+    #[error("{option}: the {what} \"{value}\" is not allowed by Kubernetes; {rule}")]
+    InvalidSecretField {
+        option: &'static str,
         what: &'static str,
         value: String,
         rule: &'static str,
     },
+    #[error(
+        "--annotation: the annotations would hold {len} bytes, but Kubernetes takes at most {max} in all (keys and values); shorten them"
+    )]
+    AnnotationsTooLarge { len: usize, max: usize },
+    /// An entry of FILE that the output format cannot carry.
+    #[error("{path}: line {line}: {unfit}; {advice}", advice = .unfit.in_file)]
+    EntryUnfit {
+        path: PathBuf,
+        line: u64,
+        unfit: Unfit,
+    },
+    /// A user named on the command line that the output format cannot carry.
+    #[error("user {user}: {unfit}; {advice}", advice = .unfit.in_argument)]
+    UserUnfit { user: String, unfit: Unfit },
     #[error(
         "the Secret would hold {len} bytes, but Kubernetes takes at most {max}; split the users over several files"
     )]

@@ -78,7 +78,13 @@ impl From<&Error> for Exit {
             | Error::BatchDuplicateUser { .. }
             | Error::BatchPlainLineBreak
             | Error::BatchEmpty { .. }
-            | Error::InvalidSecretName { .. } => Exit::Usage,
+            | Error::InvalidSecretField { .. }
+            | Error::AnnotationsTooLarge { .. } => Exit::Usage,
+            // FILE holds an entry the format cannot carry: a content
+            // problem of a line, as `check --for` reports it (7).
+            Error::EntryUnfit { .. } => Exit::InvalidFile,
+            // A name from the command line: not allowed there, as `a:b` (6).
+            Error::UserUnfit { .. } => Exit::BadUser,
             Error::BatchLineTooLong { .. } | Error::SecretTooLarge { .. } => Exit::TooLong,
         }
     }
@@ -236,13 +242,15 @@ mod tests {
                 Exit::Usage,
             ),
             (
-                Error::InvalidSecretName {
-                    what: "name",
+                Error::InvalidSecretField {
+                    option: "--label",
+                    what: "key",
                     value: "A".into(),
                     rule: "r",
                 },
                 Exit::Usage,
             ),
+            (Error::AnnotationsTooLarge { len: 2, max: 1 }, Exit::Usage),
             (Error::SecretTooLarge { len: 2, max: 1 }, Exit::TooLong),
         ] {
             assert_eq!(Exit::from(&error), exit, "{error}");
@@ -315,6 +323,25 @@ mod tests {
         };
         assert_eq!(Exit::from(&error), Exit::InvalidFile);
         assert_eq!(Exit::from(&Failure::from(error)), Exit::InvalidFile);
+    }
+
+    /// An entry a format cannot carry: 7 when a line of FILE holds it (the
+    /// file's content, as `check --for` finds it), 6 when the user was named
+    /// on the command line (a name not allowed, as `a:b`).
+    #[test]
+    fn entries_a_format_cannot_carry_are_7_in_a_file_and_6_as_an_argument() {
+        let unfit = crate::render::compose_user(b"a,b").unwrap_err();
+        let in_file = Error::EntryUnfit {
+            path: "f".into(),
+            line: 3,
+            unfit,
+        };
+        assert_eq!(Exit::from(&in_file), Exit::InvalidFile);
+        let named = Error::UserUnfit {
+            user: "a,b".into(),
+            unfit,
+        };
+        assert_eq!(Exit::from(&named), Exit::BadUser);
     }
 
     #[test]

@@ -22,8 +22,10 @@ Exit codes:
   3  the password does not match, or hashing failed
   4  interrupted
   5  a value is too long (user name over 255 bytes, bcrypt password over 72)
-  6  the user name is not allowed, or the user is not in the file
-  7  the file is not a valid htpasswd file";
+  6  the user name is not allowed (also: one --format compose cannot carry), or the user
+     is not in the file
+  7  the file is not a valid htpasswd file, or export meets an entry the --format cannot
+     carry";
 
 /// Create, update and check Apache htpasswd files.
 #[derive(Parser)]
@@ -241,6 +243,15 @@ pub struct SecretArgs {
     /// envoy-gateway (.htpasswd)
     #[arg(long = "for", id = "secret_reader", value_enum, value_name = "READER")]
     pub reader: Option<SecretReader>,
+    /// Add a label (repeat for more; for a KEY given twice the last VALUE
+    /// wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is
+    /// empty or up to 63 letters, digits, '-', '_' and '.'
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub label: Vec<String>,
+    /// Add an annotation (repeat for more; the last VALUE of a KEY wins).
+    /// VALUE may be any text
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub annotation: Vec<String>,
 }
 
 #[derive(Args)]
@@ -346,19 +357,25 @@ pub enum HashFormat {
     Hash,
     /// One JSON object with user, hash, line (and password with --generate)
     Json,
-    /// USER:HASH with every `$` doubled, for docker-compose files (Traefik labels)
+    /// USER:HASH for inside a double-quoted string of a docker-compose file
+    /// (Traefik's basicauth.users label): `"` and `\` escaped, every `$`
+    /// doubled; a USER with ',' is refused (exit 6)
     Compose,
-    /// A v1 Secret manifest holding the USER:HASH line, for `kubectl apply -f -`
+    /// A v1 Secret manifest holding the USER:HASH line, every value quoted,
+    /// for `kubectl apply -f -`
     K8sSecret,
 }
 
 /// How `export` renders a file.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
-    /// A v1 Secret manifest holding the file, for `kubectl apply -f -`
+    /// A v1 Secret manifest holding the file, every value quoted, for
+    /// `kubectl apply -f -`
     K8sSecret,
-    /// The entries as USER:HASH joined by commas, every `$` doubled, for a
-    /// docker-compose label such as Traefik's basicauth.users
+    /// The entries as USER:HASH joined by commas, for inside a double-quoted
+    /// string of a docker-compose file (Traefik's basicauth.users label):
+    /// `"` and `\` escaped, every `$` doubled; an entry with ',' is refused
+    /// with its line number (exit 7)
     Compose,
     /// A JSON array of objects with line_number, user, hash, algorithm, cost
     Json,

@@ -11,7 +11,6 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use htpass::Username;
 use htpass::file::check::{CheckOptions, Server};
 use htpass::frontend::Failure;
 use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose};
@@ -19,6 +18,7 @@ use htpass::hash::{
     Algorithm, BcryptCost, BcryptVariant, Params, ShaRounds, ShaVariant, VerifyPolicy,
 };
 use htpass::render::{self, SecretSpec};
+use htpass::{Error, Username};
 
 use crate::cli::{
     AddArgs, AlgorithmArg, AlgorithmArgs, BcryptVariantArg, CheckArgs, CheckServer, Cli, Command,
@@ -309,23 +309,43 @@ fn export(args: ExportArgs) -> Result<Export, Failure> {
     })
 }
 
-/// The Secret's names, checked now so that a bad one fails before a
-/// password is asked for.
+/// The Secret's names, labels and annotations, checked now so that a bad
+/// one fails before a password is asked for.
 fn secret_spec(args: &SecretArgs) -> Result<SecretSpec, Failure> {
-    let key = match (&args.secret_key, args.reader) {
-        (Some(key), _) => key.as_str(),
-        (None, reader) => match reader.unwrap_or(SecretReader::IngressNginx) {
-            SecretReader::IngressNginx => render::SecretReader::IngressNginx,
-            SecretReader::Traefik => render::SecretReader::Traefik,
-            SecretReader::EnvoyGateway => render::SecretReader::EnvoyGateway,
-        }
-        .key(),
+    let reader = match args.reader.unwrap_or(SecretReader::IngressNginx) {
+        SecretReader::IngressNginx => render::SecretReader::IngressNginx,
+        SecretReader::Traefik => render::SecretReader::Traefik,
+        SecretReader::EnvoyGateway => render::SecretReader::EnvoyGateway,
     };
     let name = args
         .secret_name
         .as_deref()
         .unwrap_or(render::DEFAULT_SECRET_NAME);
-    Ok(SecretSpec::new(name, args.namespace.as_deref(), key)?)
+    let mut spec = SecretSpec::new(
+        name,
+        args.namespace.as_deref(),
+        reader,
+        args.secret_key.as_deref(),
+    )?;
+    for pair in &args.label {
+        let (key, value) = key_value("--label", pair)?;
+        spec.add_label(key, value)?;
+    }
+    for pair in &args.annotation {
+        let (key, value) = key_value("--annotation", pair)?;
+        spec.add_annotation(key, value)?;
+    }
+    Ok(spec)
+}
+
+/// `KEY=VALUE` split at the first `=` (a key has none; a value may).
+fn key_value<'a>(option: &str, pair: &'a str) -> Result<(&'a str, &'a str), Failure> {
+    pair.split_once('=').ok_or_else(|| {
+        Failure::Usage(format!(
+            "{option}: \"{}\" has no '='; write KEY=VALUE (VALUE may be empty: KEY=)",
+            pair.escape_debug()
+        ))
+    })
 }
 
 /// The Secret options mean nothing to other formats: say so rather than
@@ -340,6 +360,8 @@ fn refuse_secret_options(args: &SecretArgs, format: impl ValueEnum) -> Result<()
         ("--namespace", args.namespace.is_some()),
         ("--secret-key", args.secret_key.is_some()),
         ("--for", args.reader.is_some()),
+        ("--label", !args.label.is_empty()),
+        ("--annotation", !args.annotation.is_empty()),
     ];
     match given.iter().find(|(_, given)| *given) {
         Some((option, _)) => Err(Failure::Usage(format!(
@@ -400,6 +422,13 @@ fn hash(args: HashArgs) -> Result<Hash, Failure> {
         refuse_secret_options(&args.secret, args.format)?;
     }
     let user = args.user.map(username).transpose()?;
+    // Before the password is asked for: the name alone decides it.
+    if let (Some(user), OutputFormat::Compose) = (&user, &format) {
+        render::compose_user(user.as_bytes()).map_err(|unfit| Error::UserUnfit {
+            user: user.escaped(),
+            unfit,
+        })?;
+    }
     if user.is_none() && matches!(format, OutputFormat::K8sSecret(_)) {
         return Err(Failure::Usage(
             "--format k8s-secret holds a USER:HASH line, but no USER is given; name the user"

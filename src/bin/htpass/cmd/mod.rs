@@ -21,7 +21,7 @@ use htpass::frontend::Failure;
 use htpass::frontend::json;
 use htpass::frontend::report::{self, Stdout};
 use htpass::hash::{Algorithm, Params};
-use htpass::render;
+use htpass::render::{self, EntryPart};
 use htpass::{Password, Username};
 use zeroize::Zeroizing;
 
@@ -125,11 +125,19 @@ fn print_entry(
             text.push(b'\n');
         }
         Some(OutputFormat::Compose) => {
-            if let Some(user) = user {
-                render::compose_escape(user.as_bytes(), &mut text);
-                text.push(b':');
-            }
-            render::compose_escape(hash, &mut text);
+            render::compose_entry(user.map(Username::as_bytes), hash, &mut text).map_err(
+                |unfit| match (unfit.part, user) {
+                    (EntryPart::User, Some(user)) => Failure::from(Error::UserUnfit {
+                        user: user.escaped(),
+                        unfit,
+                    }),
+                    // Only a plain-text "hash" (the password itself) can
+                    // hold a ',' or bytes that are not UTF-8.
+                    _ => Failure::Usage(format!(
+                        "{unfit}; with -a plain the hash is the password itself: leave out -a plain to hash it"
+                    )),
+                },
+            )?;
             text.push(b'\n');
         }
         Some(OutputFormat::K8sSecret(spec)) => {
