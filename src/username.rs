@@ -22,7 +22,7 @@
 //! What this module must never do: show a name to a person unescaped, or
 //! let a rule live anywhere else (the front-ends call these functions).
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use crate::error::Error;
 
@@ -223,7 +223,8 @@ pub fn escape_for_terminal(bytes: &[u8]) -> String {
 
 /// [`escape_for_terminal`], appended to `out`: for callers that show many
 /// names (`list`) and reuse one buffer. A printable ASCII name, almost every
-/// name, is copied after one pass over its bytes.
+/// name, is copied after one pass over its bytes; in any other, the runs
+/// between escapes are copied whole.
 pub fn push_escaped(bytes: &[u8], out: &mut String) {
     let plain = bytes
         .iter()
@@ -246,19 +247,32 @@ pub fn push_escaped(bytes: &[u8], out: &mut String) {
     let (lead_end, trail_start) = white_space_ends(bytes);
     let mut at = 0;
     for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            let edge = at < lead_end || at >= trail_start;
-            if c == '\\' {
-                out.push_str("\\\\");
-            } else if c.is_control() || is_invisible(c) || (edge && c.is_whitespace()) {
-                push_code(c, out);
+        let valid = chunk.valid();
+        let mut run = 0;
+        for (i, c) in valid.char_indices() {
+            let edge = at + i < lead_end || at + i >= trail_start;
+            let escape = if c.is_ascii() {
+                // C0 controls, DEL, `\`, and a space at either end (a tab
+                // or another ASCII white space is a control).
+                !(' '..='~').contains(&c) || c == '\\' || (edge && c == ' ')
             } else {
-                out.push(c);
+                // C1 controls are invisible too.
+                is_invisible(c) || (edge && c.is_whitespace())
+            };
+            if escape {
+                out.push_str(&valid[run..i]);
+                if c == '\\' {
+                    out.push_str("\\\\");
+                } else {
+                    push_code(c, out);
+                }
+                run = i + c.len_utf8();
             }
-            at += c.len_utf8();
         }
-        for byte in chunk.invalid() {
-            out.push_str(&format!("\\x{byte:02x}"));
+        out.push_str(&valid[run..]);
+        at += valid.len();
+        for &byte in chunk.invalid() {
+            push_hex(byte, out);
             at += 1;
         }
     }
@@ -268,22 +282,30 @@ pub fn push_escaped(bytes: &[u8], out: &mut String) {
 /// Basic Multilingual Plane, `\UNNNNNNNN` above.
 fn push_code(c: char, out: &mut String) {
     let code = c as u32;
-    let text = if code < 0x80 {
-        format!("\\x{code:02x}")
+    // Writing to a String cannot fail.
+    let _ = if code < 0x80 {
+        write!(out, "\\x{code:02x}")
     } else if code <= 0xffff {
-        format!("\\u{code:04x}")
+        write!(out, "\\u{code:04x}")
     } else {
-        format!("\\U{code:08x}")
+        write!(out, "\\U{code:08x}")
     };
-    out.push_str(&text);
+}
+
+/// A byte that is not UTF-8, as `\xNN`.
+fn push_hex(byte: u8, out: &mut String) {
+    // Writing to a String cannot fail.
+    let _ = write!(out, "\\x{byte:02x}");
 }
 
 /// The byte offsets where the white space at the start of `bytes` ends and
 /// where the white space at its end starts (both by Unicode's White_Space,
 /// as `char::is_whitespace`; a byte that is not UTF-8 is not white space).
 fn white_space_ends(bytes: &[u8]) -> (usize, usize) {
-    let mut chunks = bytes.utf8_chunks();
-    let lead_end = chunks.next().map_or(0, |first| {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.len() - text.trim_start().len(), text.trim_end().len());
+    }
+    let lead_end = bytes.utf8_chunks().next().map_or(0, |first| {
         let valid = first.valid();
         valid.len() - valid.trim_start().len()
     });
@@ -471,6 +493,67 @@ mod tests {
         assert_eq!(escape_for_terminal(b""), "''");
         assert_eq!(escape_for_terminal(b"''"), "\\x27\\x27");
         assert_eq!(escape_for_terminal(b"'"), "'");
+    }
+
+    /// bash's `$'...'` for the escapes [`escape_for_terminal`] writes.
+    fn bash_dollar_quote(shown: &str) -> Vec<u8> {
+        if shown == "''" {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut rest = shown;
+        while let Some(c) = rest.chars().next() {
+            rest = &rest[c.len_utf8()..];
+            if c != '\\' {
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                continue;
+            }
+            let (kind, tail) = rest.split_at(1);
+            let digits = match kind {
+                "\\" => {
+                    out.push(b'\\');
+                    rest = tail;
+                    continue;
+                }
+                "x" => 2,
+                "u" => 4,
+                "U" => 8,
+                other => panic!("unknown escape \\{other} in {shown:?}"),
+            };
+            let code = u32::from_str_radix(&tail[..digits], 16).unwrap();
+            rest = &tail[digits..];
+            if kind == "x" {
+                out.push(u8::try_from(code).unwrap());
+            } else {
+                let c = char::from_u32(code).unwrap();
+                out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn what_is_shown_reads_back_to_the_same_bytes(
+            bytes in proptest::collection::vec(proptest::prop_oneof![
+                proptest::num::u8::ANY,
+                proptest::sample::select(b" \t\\'".to_vec()),
+            ], 0..12),
+            chars in proptest::collection::vec(proptest::char::any(), 0..4),
+        ) {
+            let mut name = bytes;
+            for c in chars {
+                name.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+            let shown = escape_for_terminal(&name);
+            proptest::prop_assert_eq!(bash_dollar_quote(&shown), name);
+            proptest::prop_assert!(
+                !shown.chars().any(|c| c.is_control() || is_invisible(c)),
+                "{:?}", shown
+            );
+            proptest::prop_assert!(!shown.starts_with(char::is_whitespace));
+            proptest::prop_assert!(!shown.ends_with(char::is_whitespace));
+        }
     }
 
     #[test]
