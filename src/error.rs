@@ -17,6 +17,16 @@ pub enum Error {
     UsernameTooLong { len: usize },
     #[error("the user name {reason}; choose a name without it")]
     UsernameIllegal { reason: &'static str },
+    /// A new name holding a character a person cannot see
+    /// ([`crate::username::is_invisible`]).
+    #[error(
+        "the user name contains {}, which a person cannot see; type the name again without it (such characters come with text copied from web pages and documents)",
+        crate::username::describe(*character)
+    )]
+    UsernameInvisible { character: char },
+    /// A name looked up (`verify`, `delete`) that no line of a file can hold.
+    #[error("no user can have this name: it {reason}; `htpass list FILE` shows the users of FILE")]
+    UsernameNeverInFile { reason: &'static str },
 
     #[error("bcrypt cost {value} is out of range; use a cost from 4 to 31")]
     CostOutOfRange { value: String },

@@ -440,6 +440,9 @@ fn comments_blank_and_crlf_lines_keep_their_bytes_through_add_update_and_delete(
     assert_eq!(deleted, expected);
 }
 
+/// A name that cannot be added is refused by every command that adds it;
+/// looked up (`verify`, `delete`), it is simply not in the file (exit 6),
+/// or, where no line can hold it, refused as such (also exit 6).
 #[test]
 fn a_bad_user_name_leaves_the_file_byte_identical() {
     let dir = TestDir::new();
@@ -452,32 +455,45 @@ fn a_bad_user_name_leaves_the_file_byte_identical() {
         ("tab\there", 6),
         ("new\nline", 6),
         ("#comment", 6),
+        ("zero\u{200b}width", 6),
         (long.as_str(), 5),
     ] {
-        for args in [
-            &["add", "users", user, "-C", "4", "-p", SECRET][..],
-            &["verify", "users", user, "-p", SECRET],
+        for (args, code) in [
+            (&["add", "users", user, "-C", "4", "-p", SECRET][..], code),
+            (&["verify", "users", user, "-p", SECRET], 6),
+            (&["delete", "users", user], 6),
+            (&["create", "--force", "users", user, "-p", SECRET], code),
+            (&["hash", user, "-p", SECRET], code),
         ] {
             let assert = dir.htpass().args(args).assert().code(code);
             let stderr = stderr_of(&assert);
             assert!(stderr.starts_with("htpass: "), "{stderr}");
             assert!(!stderr.contains(SECRET));
         }
-        dir.htpass()
-            .args(["delete", "users", user])
-            .assert()
-            .code(code);
-        dir.htpass()
-            .args(["create", "--force", "users", user, "-p", SECRET])
-            .assert()
-            .code(code);
-        dir.htpass()
-            .args(["hash", user, "-p", SECRET])
-            .assert()
-            .code(code);
     }
     assert_eq!(fs::read(&path).unwrap(), before);
     assert_eq!(dir.names(), ["users"]);
+}
+
+/// `check` names users as `list` does: a name's trailing space and the
+/// characters a person cannot see are shown escaped.
+#[test]
+fn check_findings_show_names_as_list_does() {
+    let dir = TestDir::new();
+    dir.write(
+        "users",
+        "trail :{SHA}GpHWL3ymc5liWkNopqtdSjuqYHM=\ntrail :{SHA}GpHWL3ymc5liWkNopqtdSjuqYHM=\nzw\u{200b}:{SHA}GpHWL3ymc5liWkNopqtdSjuqYHM=\nzw\u{200b}:{SHA}GpHWL3ymc5liWkNopqtdSjuqYHM=\n",
+    );
+    let listed = dir.htpass().args(["list", "users"]).assert().code(0);
+    assert_eq!(
+        String::from_utf8_lossy(&listed.get_output().stdout),
+        "trail\\x20\ntrail\\x20\nzw\\u200b\nzw\\u200b\n"
+    );
+    let checked = dir.htpass().args(["check", "users"]).assert().code(7);
+    let stdout = String::from_utf8_lossy(&checked.get_output().stdout).into_owned();
+    assert!(stdout.contains("user trail\\x20"), "{stdout}");
+    assert!(stdout.contains("user zw\\u200b"), "{stdout}");
+    assert!(!stdout.contains('\u{200b}'), "{stdout}");
 }
 
 #[test]
@@ -960,7 +976,7 @@ fn list_escapes_terminal_controls_for_people_and_keeps_bytes_in_json() {
         .args(["list", "users"])
         .assert()
         .code(0)
-        .stdout("evil\\x1b[2J\\u{202e}name\nbad\\xff\n");
+        .stdout("evil\\x1b[2J\\u202ename\nbad\\xff\n");
     let assert = dir
         .htpass()
         .args(["list", "users", "--format", "json"])

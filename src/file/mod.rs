@@ -68,8 +68,9 @@ impl fmt::Debug for Redacted {
 }
 
 /// The white space C's `isspace` knows in the "C" locale, which is what
-/// Apache's `htpasswd` skips before the user name (compat spec §7.2 step 1).
-fn is_space(byte: u8) -> bool {
+/// Apache's `htpasswd` skips before the user name (compat spec §7.2 step 1),
+/// and so [`Username::existing`] before a name looked up.
+pub(crate) fn is_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 

@@ -57,7 +57,10 @@ impl From<Exit> for ExitCode {
 impl From<&Error> for Exit {
     fn from(error: &Error) -> Exit {
         match error {
-            Error::UsernameEmpty | Error::UsernameIllegal { .. } => Exit::BadUser,
+            Error::UsernameEmpty
+            | Error::UsernameIllegal { .. }
+            | Error::UsernameInvisible { .. }
+            | Error::UsernameNeverInFile { .. } => Exit::BadUser,
             Error::UsernameTooLong { .. } => Exit::TooLong,
             Error::CostOutOfRange { .. } | Error::RoundsOutOfRange { .. } => Exit::Usage,
             Error::PasswordTooLongForBcrypt { .. } => Exit::TooLong,
@@ -230,6 +233,12 @@ mod tests {
             ),
             (line(Error::BatchLineTooLong { max: 1 }), Exit::TooLong),
             (line(Error::UsernameIllegal { reason: "r" }), Exit::BadUser),
+            (
+                line(Error::UsernameInvisible {
+                    character: '\u{feff}',
+                }),
+                Exit::BadUser,
+            ),
             (line(Error::UsernameTooLong { len: 256 }), Exit::TooLong),
             (
                 line(Error::PasswordTooLongForBcrypt { len: 73 }),
@@ -286,6 +295,10 @@ mod tests {
         for error in [
             Error::UsernameEmpty,
             Error::UsernameIllegal { reason: "r" },
+            Error::UsernameInvisible {
+                character: '\u{200b}',
+            },
+            Error::UsernameNeverInFile { reason: "r" },
             Error::UserNotFound { user: "a".into() },
         ] {
             assert_eq!(Exit::from(&error), Exit::BadUser, "{error}");

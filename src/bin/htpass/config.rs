@@ -373,7 +373,7 @@ fn refuse_secret_options(args: &SecretArgs, format: impl ValueEnum) -> Result<()
 
 fn verify(args: VerifyArgs) -> Result<Verify, Failure> {
     Ok(Verify {
-        user: username(args.user)?,
+        user: existing_username(args.user)?,
         source: password_source(args.password, Purpose::Check)?,
         path: args.file,
         policy: VerifyPolicy {
@@ -385,7 +385,7 @@ fn verify(args: VerifyArgs) -> Result<Verify, Failure> {
 fn delete(args: DeleteArgs) -> Result<Delete, Failure> {
     let mut users: Vec<Username> = Vec::with_capacity(args.users.len());
     for user in args.users {
-        let user = username(user)?;
+        let user = existing_username(user)?;
         if !users.contains(&user) {
             users.push(user);
         }
@@ -443,9 +443,16 @@ fn hash(args: HashArgs) -> Result<Hash, Failure> {
     })
 }
 
-/// A user name from the command line, as bytes (a Unix argument need not be UTF-8).
+/// A user name to add, from the command line, as bytes (a Unix argument
+/// need not be UTF-8).
 fn username(user: OsString) -> Result<Username, Failure> {
     Ok(Username::new(user.into_encoded_bytes())?)
+}
+
+/// A user name to look up in the file (`verify`, `delete`): whatever an
+/// entry holds can be named, so the rules for new names do not apply.
+fn existing_username(user: OsString) -> Result<Username, Failure> {
+    Ok(Username::existing(user.into_encoded_bytes())?)
 }
 
 fn output_format(format: EntryFormat) -> OutputFormat {

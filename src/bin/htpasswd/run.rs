@@ -51,7 +51,7 @@ pub fn run(argv: &[OsString]) -> Result<(), Fatal> {
     {
         return Err(prog.fatal(code::TOO_LONG, &[messages::FILENAME_TOO_LONG.as_bytes()]));
     }
-    let user = check_user(&args.user, &prog)?;
+    let user = check_user(&args.user, args.mode, &prog)?;
     if let Some(password) = &args.password
         && password.len() > password::MAX_ARGUMENT_BYTES
     {
@@ -86,8 +86,11 @@ fn say_bytes(bytes: &[u8]) {
 }
 
 /// Apache's checks of USER in its order (length, then `:`), then the names
-/// it accepts but can never find again, refused here (D10–D12).
-fn check_user(user: &OsStr, prog: &Prog) -> Result<Username, Fatal> {
+/// it accepts but can never find again, refused here (D10–D12), and, in the
+/// modes that add a name (`-c`, `-n`, update), the characters a person
+/// cannot see. `-D` and `-v` find such a name as Apache does: the rules
+/// apply to names being added.
+fn check_user(user: &OsStr, mode: Mode, prog: &Prog) -> Result<Username, Fatal> {
     let bytes = user.as_bytes();
     let illegal = |what: &[u8]| {
         prog.fatal(
@@ -114,9 +117,22 @@ fn check_user(user: &OsStr, prog: &Prog) -> Result<Username, Fatal> {
         b' ' => return Err(illegal(b" ' ' at the start")),
         _ => {}
     }
+    let adds = matches!(mode, Mode::Create | Mode::Update | Mode::Print);
+    if adds && let Some(character) = htpass::username::first_invisible(bytes) {
+        let describe = htpass::username::describe(character);
+        return Err(illegal(
+            format!(" {describe}, which a person cannot see; type the name again without it")
+                .as_bytes(),
+        ));
+    }
     // Every rule of `Username::new` has been checked above with Apache's
     // wording; any refusal left is reported with the library's.
-    Username::new(bytes).map_err(|error| {
+    let checked = if adds {
+        Username::new(bytes)
+    } else {
+        Username::existing(bytes)
+    };
+    checked.map_err(|error| {
         prog.fatal(
             code::BAD_USER,
             &[

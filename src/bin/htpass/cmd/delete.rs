@@ -1,6 +1,8 @@
 //! `htpass delete FILE USER...`: remove users. If any user is missing the
 //! file is left as it was and the run fails (exit 6), unless
 //! `--ignore-missing`, which deletes the others and reports the missing ones.
+//! A USER is any name the file can hold ([`Username::existing`]): the rules
+//! for new names do not stop anyone from removing a line `list` shows.
 
 use htpass::file::{self, MalformedLines};
 use htpass::frontend::Failure;
