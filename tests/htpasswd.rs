@@ -586,7 +586,7 @@ fn d15_prompt_at_end_of_input_is_an_error_not_an_empty_password() {
     let ran = run_in(&dir, &["-c", "f", "u"], b"");
     assert_eq!(
         ran.stderr,
-        "New password: htpasswd: no password given: standard input ended before a line was read\n"
+        "New password: \nhtpasswd: no password given: standard input ended before a line was read\n"
     );
     assert_eq!(ran.code, 3);
     assert!(dir.names().is_empty());

@@ -19,7 +19,8 @@ use std::time::{Duration, Instant};
 use htpass::Password;
 use htpass::hash::{self, BcryptCost, BcryptVariant, Params};
 
-use crate::util::{self, TIMEOUT, TestDir};
+use crate::util::terminal::Terminal;
+use crate::util::{self, TestDir};
 
 /// The password of every run: distinctive, so that any echo of it is found.
 const SECRET: &str = "Zx8-never-shown-4Qv";
@@ -612,169 +613,6 @@ fn a_generated_password_is_shown_exactly_once_and_only_when_stored() {
     }
 }
 
-/// `program ARGS` on a pseudo-terminal made by util-linux `script`, typed
-/// into like a person: each answer only once the prompt is shown *and* the
-/// terminal's echo is off, so that whatever the screen shows of a password
-/// is the program's doing, not a race with the typist.
-struct Terminal {
-    script: Child,
-    typist: Option<ChildStdin>,
-    screen: Arc<Mutex<Vec<u8>>>,
-    reader: Option<thread::JoinHandle<()>>,
-    /// The terminal the program reads (`/dev/pts/N`).
-    tty: PathBuf,
-    what: String,
-}
-
-impl Terminal {
-    fn start(dir: &TestDir, program: &Path, args: &[&str]) -> Terminal {
-        let quote = |word: &str| format!("'{}'", word.replace('\'', "'\\''"));
-        // `exec`: the program is the shell's process, so script's child.
-        let mut line = format!("exec {}", quote(program.to_str().expect("UTF-8 path")));
-        for arg in args {
-            line.push(' ');
-            line.push_str(&quote(arg));
-        }
-        let mut script = Command::new("script")
-            .args(["--quiet", "--return", "--command", &line, "/dev/null"])
-            .current_dir(dir.path(""))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("script (util-linux) runs");
-        let typist = script.stdin.take();
-        let mut stdout = script.stdout.take().expect("script's stdout");
-        let screen = Arc::new(Mutex::new(Vec::new()));
-        let reader = {
-            let screen = Arc::clone(&screen);
-            thread::spawn(move || {
-                let mut chunk = [0u8; 1024];
-                while let Ok(n @ 1..) = stdout.read(&mut chunk) {
-                    screen
-                        .lock()
-                        .expect("screen")
-                        .extend_from_slice(&chunk[..n]);
-                }
-            })
-        };
-        let what = format!("{} {args:?}", program.display());
-        let tty = program_tty(script.id(), program, &what);
-        Terminal {
-            script,
-            typist,
-            screen,
-            reader: Some(reader),
-            tty,
-            what,
-        }
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.screen.lock().expect("screen")).into_owned()
-    }
-
-    /// Waits until the screen shows `prompt`, then until echo is off, and
-    /// types `answer` and Enter.
-    fn answer(&mut self, prompt: &str, answer: &str) {
-        let deadline = Instant::now() + TIMEOUT;
-        while !self.screen().contains(prompt) {
-            assert!(
-                Instant::now() < deadline,
-                "{}: no prompt {prompt:?}: {}",
-                self.what,
-                self.screen()
-            );
-            thread::sleep(Duration::from_millis(10));
-        }
-        while echo_is_on(&self.tty) {
-            assert!(Instant::now() < deadline, "{}: echo stays on", self.what);
-            thread::sleep(Duration::from_millis(5));
-        }
-        let typist = self.typist.as_mut().expect("still typing");
-        typist
-            .write_all(format!("{answer}\n").as_bytes())
-            .expect("type");
-        typist.flush().expect("type");
-    }
-
-    /// Waits for the program to end; its exit code and the whole screen.
-    fn finish(mut self) -> (Option<i32>, String) {
-        let start = Instant::now();
-        while self.script.try_wait().expect("wait").is_none() {
-            if start.elapsed() > TIMEOUT {
-                let _ = self.script.kill();
-                let _ = self.script.wait();
-                panic!(
-                    "{} on a terminal did not finish: {}",
-                    self.what,
-                    self.screen()
-                );
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-        drop(self.typist.take());
-        if let Some(reader) = self.reader.take() {
-            reader.join().expect("screen reader");
-        }
-        let code = self.script.wait().expect("wait").code();
-        let screen = self.screen();
-        assert!(!screen.contains("panicked"), "{}: {screen}", self.what);
-        (code, screen)
-    }
-}
-
-/// The terminal of the process `script` started (`script_pid`'s child
-/// running `program`), once it runs.
-fn program_tty(script_pid: u32, program: &Path, what: &str) -> PathBuf {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        for entry in fs::read_dir("/proc").expect("/proc").flatten() {
-            let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<u32>().ok())
-            else {
-                continue;
-            };
-            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            // `pid (comm) state ppid ...`: comm may hold spaces, not ')'.
-            let ppid = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-                .and_then(|field| field.parse::<u32>().ok());
-            let exe = fs::read_link(format!("/proc/{pid}/exe")).ok();
-            if ppid == Some(script_pid)
-                && exe.as_deref() == Some(program)
-                && let Ok(tty) = fs::read_link(format!("/proc/{pid}/fd/0"))
-                && tty.starts_with("/dev/pts")
-            {
-                return tty;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what}: the program never started"
-        );
-        thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Whether the terminal echoes what is typed (`stty -a` lists `echo`, or
-/// `-echo` when it is off).
-fn echo_is_on(tty: &Path) -> bool {
-    let output = Command::new("stty")
-        .arg("-a")
-        .arg("-F")
-        .arg(tty)
-        .output()
-        .expect("run stty");
-    let settings = String::from_utf8_lossy(&output.stdout);
-    !settings
-        .split(|c: char| c.is_whitespace() || c == ';')
-        .any(|word| word == "-echo")
-}
-
 /// A program, its arguments, the prompts it shows with what is typed at
 /// each, and the exit code and a message it ends with.
 type Conversation<'a> = (
@@ -855,7 +693,12 @@ fn prompts_never_echo_and_differing_entries_exit_3() {
         ),
     ];
     for (program, args, answers, code, message) in runs {
-        let mut terminal = Terminal::start(&dir, program, args);
+        let argv0 = if program == htpass {
+            "htpass"
+        } else {
+            "htpasswd"
+        };
+        let mut terminal = Terminal::start(&dir, program, argv0, args);
         let what = terminal.what.clone();
         for (prompt, answer) in answers {
             terminal.answer(prompt, answer);

@@ -92,6 +92,7 @@ impl From<&Failure> for Exit {
             | Failure::NoPasswordSource { .. }
             | Failure::PasswordEnvUnset { .. }
             | Failure::PasswordMissing { .. }
+            | Failure::PromptNoPassword { .. }
             | Failure::PasswordEmpty { .. } => Exit::Usage,
             Failure::PasswordFile { .. }
             | Failure::PasswordStdin(_)
@@ -186,6 +187,9 @@ mod tests {
             },
             Failure::PasswordEnvUnset { var: "V".into() },
             Failure::PasswordMissing { from: "f".into() },
+            Failure::PromptNoPassword {
+                options: SET_OPTIONS,
+            },
             Failure::PasswordEmpty { from: "f".into() },
         ] {
             assert_eq!(Exit::from(&failure), Exit::Usage, "{failure}");

@@ -75,7 +75,12 @@ pub enum Failure {
         "cannot ask for the password on the terminal: {0}; give the password with {CHECK_OPTIONS}"
     )]
     Prompt(#[source] io::Error),
-    #[error("interrupted; nothing was changed")]
+    /// Ctrl-D at the prompt: the answer ended before a password was typed.
+    #[error(
+        "no password given: input ended (Ctrl-D) at the prompt; run again and type the password, or give it with {options}"
+    )]
+    PromptNoPassword { options: &'static str },
+    #[error("interrupted; no file was changed")]
     Interrupted,
 
     #[error("the password does not match the one stored for user {user}")]

@@ -11,13 +11,14 @@
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, BufRead, IsTerminal, Read};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::frontend::failure::{CHECK_OPTIONS, Failure, SET_OPTIONS};
+use crate::frontend::interrupt;
 use crate::frontend::report;
 use crate::secret::{Password, WipingReader};
 use crate::username::Username;
@@ -117,7 +118,9 @@ impl PasswordSource {
     pub fn read(self, user: Option<&Username>) -> Result<Password, Failure> {
         let from = self.describe();
         match self {
-            PasswordSource::Prompt => prompt(&format!("Password{}: ", for_user(user))),
+            PasswordSource::Prompt => {
+                prompt(&format!("Password{}: ", for_user(user)), CHECK_OPTIONS)
+            }
             PasswordSource::Stdin => {
                 // Through a wiping buffer larger than std's own, which it
                 // then bypasses: std's stdin buffer is never wiped.
@@ -159,8 +162,11 @@ impl NewPasswordSource {
         let (password, generated, from) = match self {
             NewPasswordSource::Generate { length } => (generate(length)?, true, String::new()),
             NewPasswordSource::Given(PasswordSource::Prompt) => {
-                let first = prompt(&format!("New password{}: ", for_user(user)))?;
-                let second = prompt(&format!("Re-type new password{}: ", for_user(user)))?;
+                let first = prompt(&format!("New password{}: ", for_user(user)), SET_OPTIONS)?;
+                let second = prompt(
+                    &format!("Re-type new password{}: ", for_user(user)),
+                    SET_OPTIONS,
+                )?;
                 if !first.ct_eq(&second) {
                     return Err(Failure::PromptsDiffer);
                 }
@@ -202,22 +208,67 @@ fn controlling_terminal_opens() -> bool {
     true
 }
 
-fn prompt(text: &str) -> Result<Password, Failure> {
-    match rpassword::prompt_password(text) {
-        // `into_bytes` moves the buffer: the Password owns and zeroizes it.
-        Ok(typed) => Ok(Password::new(typed.into_bytes())),
-        // Ctrl-C (when SIGINT does not end us first) or Ctrl-D on an empty line.
-        Err(error)
-            if matches!(
-                error.kind(),
-                io::ErrorKind::Interrupted | io::ErrorKind::UnexpectedEof
-            ) =>
-        {
-            Err(Failure::Interrupted)
-        }
-        Err(error) => Err(Failure::Prompt(error)),
+fn prompt(text: &str, options: &'static str) -> Result<Password, Failure> {
+    match ask_terminal(text) {
+        Ok(password) => Ok(password),
+        // rpassword raised SIGINT too; the watching thread leaves it to us.
+        Err(PromptEnd::Interrupted) => Err(Failure::Interrupted),
+        Err(PromptEnd::NoPassword) => Err(Failure::PromptNoPassword { options }),
+        Err(PromptEnd::Failed(error)) => Err(Failure::Prompt(error)),
     }
 }
+
+/// How a prompt on the terminal ended without a password.
+#[derive(Debug)]
+pub enum PromptEnd {
+    /// Ctrl-C: the line is ended, and SIGINT was raised at this process,
+    /// which the watching thread leaves to the caller (see
+    /// [`crate::frontend::interrupt`]): the caller ends the run, exit 4.
+    Interrupted,
+    /// Ctrl-D on an empty answer: no password given. The line is ended.
+    NoPassword,
+    /// The terminal could not be read or written. The line is ended.
+    Failed(io::Error),
+}
+
+/// Asks on the controlling terminal, without echo, through rpassword; the
+/// one terminal prompt of both programs. Whatever the answer, the cursor is
+/// left at the start of a line, so the next message is whole.
+pub fn ask_terminal(text: &str) -> Result<Password, PromptEnd> {
+    let answer = {
+        let _open = interrupt::Prompt::on_terminal();
+        rpassword::prompt_password(text)
+    };
+    match answer {
+        // `into_bytes` moves the buffer: the Password owns and zeroizes it.
+        // rpassword ended the line (it echoes the Enter).
+        Ok(typed) => Ok(Password::new(typed.into_bytes())),
+        // rpassword ended the line before it raised SIGINT.
+        Err(error) if error.kind() == io::ErrorKind::Interrupted => Err(PromptEnd::Interrupted),
+        // Ctrl-D: rpassword leaves the cursor after the prompt.
+        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => {
+            end_terminal_line();
+            Err(PromptEnd::NoPassword)
+        }
+        Err(error) => {
+            end_terminal_line();
+            Err(PromptEnd::Failed(error))
+        }
+    }
+}
+
+/// Ends the prompt's line on the terminal (where rpassword wrote it).
+fn end_terminal_line() {
+    if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open(TERMINAL) {
+        let _ = tty.write_all(b"\n");
+    }
+}
+
+/// The controlling terminal, as rpassword opens it.
+#[cfg(unix)]
+const TERMINAL: &str = "/dev/tty";
+#[cfg(not(unix))]
+const TERMINAL: &str = "CONOUT$";
 
 enum LineError {
     Io(io::Error),

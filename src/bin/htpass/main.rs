@@ -27,6 +27,7 @@ fn run() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
+            interrupt::conclude();
             // clap's own form: usage errors exit 2, --help and --version 0.
             if is_stray_word(&error) {
                 let _ = std::io::stderr().write_all(unexpected_argument(&error).as_bytes());
@@ -36,7 +37,11 @@ fn run() -> ExitCode {
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };
-    match Config::from_cli(cli).and_then(cmd::run) {
+    let outcome = Config::from_cli(cli).and_then(cmd::run);
+    // One last word: a signal from now on no longer ends the run with its
+    // own message, and if one already is, this waits for it.
+    interrupt::conclude();
+    match outcome {
         Ok(()) => Exit::Success.into(),
         Err(failure) => {
             report::failure(&failure);
