@@ -9,12 +9,8 @@
 //! batch lines live in zeroizing buffers (`src/secret.rs`).
 
 use std::fs;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 use htpass::Password;
 use htpass::hash::{self, BcryptCost, BcryptVariant, Params};
@@ -610,6 +606,127 @@ fn a_generated_password_is_shown_exactly_once_and_only_when_stored() {
         assert!(matches!(ran.code, Some(1 | 2)), "{args:?}: {}", ran.stderr);
         assert!(!ran.stderr.contains("generated password"), "{}", ran.stderr);
         assert!(ran.stdout.is_empty());
+    }
+}
+
+/// `htpass ARGS` in `dir` with stdout or stderr (or both) on `/dev/full`,
+/// where every write fails with ENOSPC; the exit code and what the other
+/// stream got.
+fn htpass_into_full(dir: &TestDir, args: &[&str], stdout_full: bool, stderr_full: bool) -> Ran {
+    let full = || -> Stdio {
+        fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens")
+            .into()
+    };
+    let mut command = Command::new(env!("CARGO_BIN_EXE_htpass"));
+    command
+        .args(args)
+        .current_dir(dir.path(""))
+        .stdin(Stdio::null())
+        .stdout(if stdout_full { full() } else { Stdio::piped() })
+        .stderr(if stderr_full { full() } else { Stdio::piped() });
+    let output = command.output().expect("run htpass");
+    ran(output, &format!("htpass {args:?}"))
+}
+
+/// The regression: `add --generate 2>/dev/full` exited 0 with the user's
+/// password changed to one nobody ever saw, and `--format json >/dev/full`
+/// exited 1 after the file had changed. Now the file changes only once the
+/// generated password has been delivered (written and flushed to stderr, or
+/// to stdout in the JSON object); otherwise the run fails and the file is
+/// as it was, nothing created, nothing left beside it.
+#[test]
+fn a_generated_password_that_cannot_be_shown_changes_nothing() {
+    let dir = secret_files();
+    let names = dir.names();
+    let before = [("valid", dir.read("valid")), ("users", dir.read("users"))];
+    let json = ["--format", "json"];
+    let runs: Vec<(Vec<&str>, bool, bool)> = vec![
+        (
+            vec!["add", "valid", "eve", "-C", "4", "--generate"],
+            false,
+            true,
+        ),
+        (
+            vec!["add", "valid", "alice", "-C", "4", "--generate"],
+            false,
+            true,
+        ),
+        (
+            vec!["add", "new", "eve", "-C", "4", "--generate"],
+            false,
+            true,
+        ),
+        (
+            vec!["create", "new", "eve", "-C", "4", "--generate"],
+            false,
+            true,
+        ),
+        (
+            vec!["create", "valid", "eve", "-C", "4", "--force", "--generate"],
+            false,
+            true,
+        ),
+        (
+            [&["add", "valid", "eve", "-C", "4", "--generate"][..], &json].concat(),
+            true,
+            false,
+        ),
+        (
+            [
+                &["add", "valid", "alice", "-C", "4", "--generate"][..],
+                &json,
+            ]
+            .concat(),
+            true,
+            false,
+        ),
+        (
+            [
+                &["create", "new", "eve", "-C", "4", "--generate"][..],
+                &json,
+            ]
+            .concat(),
+            true,
+            false,
+        ),
+        (
+            [&["add", "valid", "eve", "-C", "4", "--generate"][..], &json].concat(),
+            true,
+            true,
+        ),
+        (vec!["hash", "eve", "-C", "4", "--generate"], false, true),
+        (
+            [&["hash", "eve", "-C", "4", "--generate"][..], &json].concat(),
+            true,
+            false,
+        ),
+    ];
+    for (args, stdout_full, stderr_full) in runs {
+        let what =
+            format!("htpass {args:?} (stdout full: {stdout_full}, stderr full: {stderr_full})");
+        let ran = htpass_into_full(&dir, &args, stdout_full, stderr_full);
+        assert_eq!(ran.code, Some(1), "{what}: {}", ran.stderr);
+        assert_files_unchanged(&dir, &before, &what);
+        assert_eq!(dir.names(), names, "{what}: a file was created or left");
+        if !stderr_full {
+            assert!(
+                ran.stderr.contains("cannot show the generated password")
+                    && ran.stderr.contains("No space left on device"),
+                "{what}: {}",
+                ran.stderr
+            );
+            if args[0] != "hash" {
+                assert!(
+                    ran.stderr.contains("left unchanged"),
+                    "{what}: {}",
+                    ran.stderr
+                );
+            }
+            assert!(!ran.stderr.contains("generated password for"), "{what}");
+        }
     }
 }
 

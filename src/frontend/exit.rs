@@ -71,6 +71,8 @@ impl From<&Error> for Exit {
             // `add --no-update` of a present user: Apache's "file access" code.
             Error::UserExists { .. } => Exit::FileAccess,
             Error::Interrupted => Exit::Interrupted,
+            // Like any output that could not be written (Failure::Stdout).
+            Error::GeneratedPasswordNotShown { .. } => Exit::FileAccess,
             // A batch line ends as its problem would on the command line.
             Error::BatchLine { problem, .. } => Exit::from(problem.as_ref()),
             Error::BatchNoColon
@@ -151,6 +153,12 @@ mod tests {
             },
             Error::UserExists {
                 user: "alice".into(),
+            },
+            Error::GeneratedPasswordNotShown {
+                path: Some("f".into()),
+                stream: "standard error",
+                alternative: "use --format json",
+                source: io_error(),
             },
         ] {
             assert_eq!(Exit::from(&error), Exit::FileAccess, "{error}");
