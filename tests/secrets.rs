@@ -400,6 +400,116 @@ fn a_password_given_as_a_stray_argument_is_not_repeated() {
     assert!(dir.names().is_empty());
 }
 
+/// The regression: clap's messages repeat a value they refuse, so
+/// `--password-stdin=VALUE` ("unexpected value") and `--generate=VALUE`
+/// ("invalid value") printed VALUE. No value given to any password option
+/// (`-p`, `--password`, `--password-stdin`, `--password-env`,
+/// `--password-file`, `--generate`), in any form (`-pV`, `--opt=V`, `--opt
+/// V`), is ever echoed: not by clap's refusals (given twice, with another
+/// source, a value where none is taken, a bad length), not by htpass's own
+/// (a variable that is not set, a file that is not there).
+#[test]
+fn no_value_given_to_a_password_option_is_ever_echoed() {
+    let dir = secret_files();
+    let before = [("valid", dir.read("valid")), ("users", dir.read("users"))];
+    let s = SECRET;
+    let eq = |option: &str| format!("{option}={s}");
+    let attached = format!("-p{s}");
+    let dashed = format!("-{s}");
+    let quoted = format!("'{s}\"");
+    let (stdin_eq, generate_eq, password_eq) =
+        (eq("--password-stdin"), eq("--generate"), eq("--password"));
+    let (env_eq, file_eq) = (eq("--password-env"), eq("--password-file"));
+    let digits = "123456789";
+    let generate_digits = format!("--generate={digits}");
+    let add = ["add", "valid", "eve", "-C", "4"];
+    let with = |rest: &[&str]| -> Vec<String> {
+        add.iter()
+            .chain(rest)
+            .map(|arg| (*arg).to_owned())
+            .collect()
+    };
+    let runs: Vec<Vec<String>> = vec![
+        with(&[&stdin_eq]),
+        with(&[&generate_eq]),
+        with(&[&generate_digits]),
+        with(&["--generate=", "-p", s]),
+        with(&["-p", s, "-p", s]),
+        with(&["-p", s, "--password", "other"]),
+        with(&[&attached, "-p", "other"]),
+        with(&[&password_eq, &password_eq]),
+        with(&["-p", s, "--password-stdin"]),
+        with(&["--password-stdin", "-p", s]),
+        with(&[&password_eq, "--password-env", "HTPASS_TEST_PASSWORD"]),
+        with(&[&password_eq, "--generate"]),
+        with(&["--generate", "--password", s]),
+        with(&[&password_eq, "--batch"]),
+        with(&["-p", &dashed, "--password-file", "x"]),
+        with(&["-p", &quoted, "-p", &quoted]),
+        with(&[&env_eq, &env_eq]),
+        with(&["--password-env", s, "-p", "other"]),
+        with(&[&file_eq, "--password-stdin"]),
+        with(&["--password-file", s, "--password-file", s]),
+        // Runs that parse, and fail on the value itself.
+        with(&["--password-env", s]),
+        with(&[&env_eq]),
+        with(&["--password-file", s]),
+        with(&[&file_eq]),
+        vec![
+            "verify".into(),
+            "valid".into(),
+            "alice".into(),
+            generate_eq.clone(),
+        ],
+        vec![
+            "verify".into(),
+            "valid".into(),
+            "alice".into(),
+            stdin_eq.clone(),
+        ],
+        vec![
+            "verify".into(),
+            "valid".into(),
+            "alice".into(),
+            "--password-file".into(),
+            s.into(),
+        ],
+        vec![
+            "hash".into(),
+            generate_eq.clone(),
+            "--format".into(),
+            "json".into(),
+        ],
+        vec!["hash".into(), "-p".into(), s.into(), "-p".into()],
+        vec![
+            "hash".into(),
+            password_eq.clone(),
+            "-a".into(),
+            "bcrypt2".into(),
+        ],
+        vec!["list".into(), "valid".into(), "-p".into(), s.into()],
+        vec!["list".into(), "valid".into(), password_eq.clone()],
+        vec![
+            "create".into(),
+            "new".into(),
+            "eve".into(),
+            stdin_eq.clone(),
+        ],
+    ];
+    for args in runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let what = format!("htpass {args:?}");
+        let ran = htpass(&dir, &args, format!("{s}\n").as_bytes());
+        assert!(matches!(ran.code, Some(1 | 2)), "{what}: {}", ran.stderr);
+        assert_hidden(&ran.stdout, &what);
+        assert_hidden(&ran.stderr, &what);
+        assert!(!ran.stderr.contains(digits), "{what}: {}", ran.stderr);
+        assert!(!ran.stderr.is_empty(), "{what}: says nothing");
+        assert_files_unchanged(&dir, &before, &what);
+        assert!(!dir.path("new").exists(), "{what}");
+    }
+}
+
 #[test]
 fn no_failing_htpasswd_command_shows_the_password() {
     let dir = secret_files();
@@ -424,6 +534,15 @@ fn no_failing_htpasswd_command_shows_the_password() {
         (vec!["-b", "a-directory", "eve", s], String::new(), 1),
         (vec!["-nb", "u", &long], String::new(), 5),
         (vec!["-nb", "u", s, "extra"], String::new(), 2),
+        (vec!["-b", "valid", "eve", s, "-C", "5"], String::new(), 2),
+        (vec!["-bc", "no/such/dir/f", "eve", s], String::new(), 1),
+        (vec!["-bD", "valid", "eve", s], String::new(), 0),
+        (vec!["-bB", "-C", "18", "valid", "eve", s], String::new(), 3),
+        (
+            vec!["-b2", "-r", "999", "valid", "eve", s],
+            String::new(),
+            3,
+        ),
         (vec!["-nbx", "u", s], String::new(), 2),
         (vec!["-cn", "u", s], String::new(), 2),
         (vec!["-ni", "u"], long.clone(), 5),

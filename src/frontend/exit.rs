@@ -92,7 +92,7 @@ impl From<&Failure> for Exit {
             Failure::Library(error) => Exit::from(error),
             Failure::Usage(_)
             | Failure::NoPasswordSource { .. }
-            | Failure::PasswordEnvUnset { .. }
+            | Failure::PasswordEnvUnset
             | Failure::PasswordMissing { .. }
             | Failure::PromptNoPassword { .. }
             | Failure::PasswordEmpty { .. } => Exit::Usage,
@@ -165,7 +165,7 @@ mod tests {
         }
         for failure in [
             Failure::PasswordFile {
-                path: "p".into(),
+                path: Some("p".into()),
                 source: io_error(),
             },
             Failure::PasswordStdin(io_error()),
@@ -193,7 +193,7 @@ mod tests {
                 reason: "r",
                 options: SET_OPTIONS,
             },
-            Failure::PasswordEnvUnset { var: "V".into() },
+            Failure::PasswordEnvUnset,
             Failure::PasswordMissing { from: "f".into() },
             Failure::PromptNoPassword {
                 options: SET_OPTIONS,

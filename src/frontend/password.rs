@@ -42,11 +42,13 @@ pub enum PasswordSource {
     Prompt,
     /// `--password-stdin`: the first line of standard input.
     Stdin,
-    /// `--password-env VAR`: the whole value of the variable.
+    /// `--password-env VAR`: the value of the variable, less one trailing
+    /// `\n` or `\r\n`.
     Env(OsString),
     /// `--password-file PATH`: the first line of the file.
     File(PathBuf),
-    /// `-p, --password VALUE`, visible to other users in `ps`.
+    /// `-p, --password VALUE`, visible to other users in `ps`; one trailing
+    /// `\n` or `\r\n` already removed (see [`without_line_ending`]).
     Argument(Password),
 }
 
@@ -131,17 +133,19 @@ impl PasswordSource {
                 })
             }
             PasswordSource::Env(var) => match std::env::var_os(&var) {
-                Some(value) => Ok(Password::new(value.into_encoded_bytes())),
-                None => Err(Failure::PasswordEnvUnset {
-                    var: var.to_string_lossy().into_owned(),
-                }),
+                Some(value) => Ok(without_line_ending(value.into_encoded_bytes())),
+                None => Err(Failure::PasswordEnvUnset),
             },
             PasswordSource::File(path) => {
                 let read = File::open(&path)
                     .map_err(LineError::Io)
                     .and_then(|file| first_line_unbuffered(file, &from));
                 read.map_err(|error| match error {
-                    LineError::Io(source) => Failure::PasswordFile { path, source },
+                    LineError::Io(source) => Failure::PasswordFile {
+                        // Named only if something is there (see Failure).
+                        path: std::fs::symlink_metadata(&path).is_ok().then_some(path),
+                        source,
+                    },
                     LineError::Failure(failure) => failure,
                 })
             }
@@ -185,6 +189,23 @@ impl NewPasswordSource {
             generated,
         })
     }
+}
+
+/// `bytes` without one trailing `\n` or `\r\n`, as every source gives a
+/// password: a secret kept in a variable or an argument often carries the
+/// newline of the file or command it came from (`PW=$(cat f)` does not,
+/// `export PW="$(cat f; echo)"` or a Kubernetes secret mounted as env may),
+/// and the first line of standard input or a file never includes it. Only
+/// one: `pw\n\n` is `pw\n` from every source alike.
+pub fn without_line_ending(mut bytes: Vec<u8>) -> Password {
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+    }
+    // Shortened in place, never reallocated: the Password wipes it all.
+    Password::new(bytes)
 }
 
 /// ` for alice`, escaped for the terminal, or nothing.
