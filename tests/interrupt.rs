@@ -277,6 +277,44 @@ fn ctrl_c_at_any_prompt_exits_4_with_exactly_one_message_every_time() {
     }
 }
 
+/// The same under `bash -c`, as scripts run it: the shell stays in the
+/// foreground process group and waits. The message came out garbled over
+/// two lines there (two writers, each writing its line in pieces).
+#[test]
+fn ctrl_c_at_a_prompt_under_a_shell_gives_one_whole_message() {
+    let dir = TestDir::new();
+    dir.write("users", ORIGINAL);
+    for at in [&PROMPTS[0], &PROMPTS[4]] {
+        for run in 0..RUNS {
+            let mut terminal =
+                Terminal::start_under_shell(&dir, Path::new(at.program), at.argv0, at.args);
+            for prompt in at.answered_before {
+                terminal.answer(prompt, "pw");
+            }
+            terminal.type_at(at.prompt, CTRL_C);
+            let (code, screen) = terminal.finish();
+            let what = format!(
+                "bash -c '{} {:?}' at {:?}, run {run}",
+                at.argv0, at.args, at.prompt
+            );
+            assert_eq!(code, Some(4), "{what}: {screen:?}");
+            assert!(
+                screen.ends_with(&format!(
+                    "{}\r\n{}: interrupted; no file was changed\r\n",
+                    at.prompt, at.argv0
+                )),
+                "{what}: {screen:?}"
+            );
+            assert_eq!(
+                screen.matches("interrupted").count(),
+                1,
+                "{what}: {screen:?}"
+            );
+            assert_nothing_changed(&dir);
+        }
+    }
+}
+
 /// Ctrl-D at a prompt gives no password: "no password given", with the
 /// code each program documents for a missing password (htpass: 2, like no
 /// password source at all; the drop-in: 3, compat spec D15), never

@@ -37,8 +37,29 @@ impl Terminal {
     /// Starts `program ARGS` in `dir`; `argv0` is what it is called
     /// (`htpasswd` for our drop-in, as Apache's prefixes use it).
     pub fn start(dir: &TestDir, program: &Path, argv0: &str, args: &[&str]) -> Terminal {
+        Terminal::start_with(dir, program, argv0, args, false)
+    }
+
+    /// As [`Terminal::start`], but the program runs as a child of a shell
+    /// that waits for it (`bash -c 'PROGRAM ARGS; exit $?'`), as scripts
+    /// run it, instead of replacing the shell.
+    pub fn start_under_shell(
+        dir: &TestDir,
+        program: &Path,
+        argv0: &str,
+        args: &[&str],
+    ) -> Terminal {
+        Terminal::start_with(dir, program, argv0, args, true)
+    }
+
+    fn start_with(
+        dir: &TestDir,
+        program: &Path,
+        argv0: &str,
+        args: &[&str],
+        under_shell: bool,
+    ) -> Terminal {
         let quote = |word: &str| format!("'{}'", word.replace('\'', "'\\''"));
-        // `exec`: the program is the shell's process, so script's child.
         let mut line = format!(
             "exec -a {} {}",
             quote(argv0),
@@ -47,6 +68,10 @@ impl Terminal {
         for arg in args {
             line.push(' ');
             line.push_str(&quote(arg));
+        }
+        if under_shell {
+            // The shell stays, in the same process group, and waits.
+            line = format!("({line}); exit $?");
         }
         let mut script = Command::new("script")
             .args(["--quiet", "--return", "--command", &line, "/dev/null"])
@@ -157,8 +182,30 @@ impl Terminal {
     }
 }
 
-/// The process `script` started (`script_pid`'s child running `program`)
-/// and its terminal, once it runs.
+/// The parent of process `pid`.
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid ...`: comm may hold spaces, not ')'.
+    stat.rsplit_once(')')
+        .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+        .and_then(|field| field.parse::<u32>().ok())
+}
+
+/// Whether `pid` descends from `ancestor`.
+fn descends_from(pid: u32, ancestor: u32) -> bool {
+    let mut current = pid;
+    for _ in 0..16 {
+        match parent_of(current) {
+            Some(parent) if parent == ancestor => return true,
+            Some(parent) if parent > 1 => current = parent,
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// The process `script` started (a descendant of `script_pid` running
+/// `program`) and its terminal, once it runs.
 fn program_tty(script_pid: u32, program: &Path, what: &str) -> (u32, PathBuf) {
     let deadline = Instant::now() + TIMEOUT;
     loop {
@@ -170,15 +217,9 @@ fn program_tty(script_pid: u32, program: &Path, what: &str) -> (u32, PathBuf) {
             else {
                 continue;
             };
-            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            // `pid (comm) state ppid ...`: comm may hold spaces, not ')'.
-            let ppid = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-                .and_then(|field| field.parse::<u32>().ok());
             let exe = fs::read_link(format!("/proc/{pid}/exe")).ok();
-            if ppid == Some(script_pid)
-                && exe.as_deref() == Some(program)
+            if exe.as_deref() == Some(program)
+                && descends_from(pid, script_pid)
                 && let Ok(tty) = fs::read_link(format!("/proc/{pid}/fd/0"))
                 && tty.starts_with("/dev/pts")
             {
