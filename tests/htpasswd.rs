@@ -384,7 +384,7 @@ fn an_interrupted_write_says_only_that() {
     ] {
         let dir = TestDir::new();
         dir.write("f", start);
-        let mut child = {
+        let child = {
             use std::os::unix::process::CommandExt;
             Command::new(env!("CARGO_BIN_EXE_htpasswd"))
                 .arg0("htpasswd")

@@ -388,6 +388,25 @@ mod tests {
     }
 
     #[test]
+    fn one_line_ending_goes_as_from_every_source() {
+        for (value, password) in [
+            (&b"pw"[..], &b"pw"[..]),
+            (b"pw\n", b"pw"),
+            (b"pw\r\n", b"pw"),
+            (b"pw\n\n", b"pw\n"),
+            (b"pw\r", b"pw\r"),
+            (b"\n", b""),
+        ] {
+            assert_eq!(without_line_ending(value.to_vec()).as_bytes(), password);
+            // The first line of standard input or a file, alike.
+            let read = line_of(value);
+            if !value.is_empty() && !value[..value.len() - 1].contains(&b'\n') {
+                assert_eq!(read.ok().as_deref(), Some(password), "{value:?}");
+            }
+        }
+    }
+
+    #[test]
     fn no_line_at_all_is_missing() {
         assert!(matches!(
             line_of(b""),

@@ -622,6 +622,86 @@ mod tests {
         Cli::command().debug_assert();
     }
 
+    fn os(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn password_values_are_found_in_every_form() {
+        let found = password_values(&os(&[
+            "add",
+            "f",
+            "u",
+            "-pA",
+            "-p",
+            "B",
+            "--password",
+            "C",
+            "--password=D",
+            "--password-stdin=E",
+            "--generate=F",
+            "--password-env",
+            "G",
+            "--password-file=H",
+            "-fp",
+            "I",
+            "-aplain",
+            "--password-stdin",
+            "--generate",
+            "--password=",
+            "--",
+            "-pJ",
+        ]));
+        let expected: Vec<Vec<u8>> = ["A", "B", "C", "D", "E", "F", "G", "H", "I"]
+            .iter()
+            .map(|v| v.as_bytes().to_vec())
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn a_separate_password_value_that_names_an_option_is_refused() {
+        for refused in [
+            &["hash", "-p", "--password-env", "PW"][..],
+            &["hash", "--password", "-a"],
+            &["hash", "-p", "--generate=12"],
+            &["create", "f", "u", "-fp", "--force"],
+        ] {
+            let message = refuse_option_as_password(&os(refused)).unwrap_err();
+            assert!(message.contains("--password=VALUE"), "{refused:?}");
+        }
+        for allowed in [
+            &["hash", "--password=--password-env"][..],
+            &["hash", "-p--password-env"],
+            &["hash", "-p", "-x"],
+            &["hash", "-p", "--not-an-option"],
+            &["hash", "-aplain", "--password-stdin"],
+            &["add", "f", "--", "-p", "--help"],
+        ] {
+            assert_eq!(
+                refuse_option_as_password(&os(allowed)),
+                Ok(()),
+                "{allowed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn option_names_cover_every_command() {
+        let names = option_names();
+        for name in [
+            "--password-env",
+            "--generate",
+            "--batch",
+            "--for",
+            "-p",
+            "-C",
+            "--help",
+        ] {
+            assert!(names.iter().any(|known| known == name), "{name}");
+        }
+    }
+
     #[test]
     fn cost_and_rounds_are_checked_by_the_library_ranges() {
         assert_eq!(parse_cost("4").unwrap().get(), 4);
