@@ -66,19 +66,27 @@ fn run() -> ExitCode {
 /// password option (issue 11 item 6), nor a stray word, which is most often
 /// a password put where `htpasswd -b` takes it.
 fn safe_message(error: &clap::Error, args: &[OsString]) -> Option<String> {
+    // These show names of arguments and commands only (clap's own text
+    // for them holds no word of the command line).
     if matches!(
         error.kind(),
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            | ErrorKind::ArgumentConflict
+            | ErrorKind::MissingRequiredArgument
+            | ErrorKind::MissingSubcommand
     ) {
         return None;
     }
     let rendered = error.render().to_string();
-    let shows_a_password = cli::password_values(args)
-        .iter()
-        .any(|value| contains(rendered.as_bytes(), value))
-        || refused_option(error)
-            .is_some_and(|option| cli::PASSWORD_OPTIONS.contains(&option.as_str()))
-            && error.get(ContextKind::InvalidValue).is_some();
+    let refuses_a_password_value = error.get(ContextKind::InvalidValue).is_some()
+        && refused_option(error)
+            .is_some_and(|option| cli::PASSWORD_OPTIONS.contains(&option.as_str()));
+    let shows_a_password = refuses_a_password_value
+        || cli::password_values(args)
+            .iter()
+            .any(|value| contains(rendered.as_bytes(), value));
     if is_stray_word(error) {
         return Some(without_error_line(
             &rendered,
@@ -120,9 +128,6 @@ fn password_error_line(error: &clap::Error) -> String {
     let what = match (error.kind(), option) {
         (ErrorKind::TooManyValues | ErrorKind::UnknownArgument, Some(option)) => {
             format!("{option} takes no value here")
-        }
-        (ErrorKind::ArgumentConflict, Some(option)) => {
-            format!("{option} cannot be used with another password option, or twice")
         }
         (_, Some(option)) => format!("invalid value for {option}"),
         (_, None) => "invalid argument".to_owned(),
