@@ -6,7 +6,9 @@
 //!   before it) removed, cut at a NUL.
 //! - otherwise a prompt: on the controlling terminal without echo when there
 //!   is one (through rpassword, so stdin stays untouched), else on stderr
-//!   with one line read from stdin.
+//!   with one line read from stdin. Ctrl-C there ends the run with exit 4
+//!   (D23), Ctrl-D or the end of standard input with "no password given",
+//!   exit 3 (D15); either message on a line of its own.
 //!
 //! What it must never do: return an empty password for input that ended
 //! before anything was typed (D15), or keep a password in a buffer that is
