@@ -17,8 +17,8 @@ use htpass::hash::{BcryptCost, ShaRounds};
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  a file could not be read, written or created; or the user exists (add --no-update)
-  2  usage error
+  1  a file could not be read, written or created; the user exists (add --no-update); a generated password could not be shown
+  2  usage error, or no password given (no source and no terminal, Ctrl-D at the prompt)
   3  the password does not match, or hashing failed
   4  interrupted
   5  a value is too long (user name over 255 bytes, bcrypt password over 72)

@@ -16,7 +16,7 @@ use crate::cli::{Cli, EXIT_CODES};
 
 /// The date on every page: fixed, so the committed pages do not change
 /// with the day they are made on. Move it when the pages change.
-const MAN_DATE: &str = "2026-11-23";
+const MAN_DATE: &str = "2026-12-04";
 
 pub fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
     let mut script = Vec::new();
