@@ -43,9 +43,6 @@ _htpass() {
             htpass,list)
                 cmd="htpass__subcmd__list"
                 ;;
-            htpass,manpages)
-                cmd="htpass__subcmd__manpages"
-                ;;
             htpass,verify)
                 cmd="htpass__subcmd__verify"
                 ;;
@@ -76,9 +73,6 @@ _htpass() {
             htpass__subcmd__help,list)
                 cmd="htpass__subcmd__help__subcmd__list"
                 ;;
-            htpass__subcmd__help,manpages)
-                cmd="htpass__subcmd__help__subcmd__manpages"
-                ;;
             htpass__subcmd__help,verify)
                 cmd="htpass__subcmd__help__subcmd__verify"
                 ;;
@@ -89,7 +83,7 @@ _htpass() {
 
     case "${cmd}" in
         htpass)
-            opts="-h -V --help --version create add verify delete list hash check export completions manpages help"
+            opts="-h -V --help --version create add verify delete list hash check export completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -429,7 +423,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__help)
-            opts="create add verify delete list hash check export completions manpages help"
+            opts="create add verify delete list hash check export completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -568,20 +562,6 @@ _htpass() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        htpass__subcmd__help__subcmd__manpages)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         htpass__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -607,20 +587,6 @@ _htpass() {
                     COMPREPLY=($(compgen -W "line json" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        htpass__subcmd__manpages)
-            opts="-h -V --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

@@ -61,6 +61,24 @@ pub enum Error {
     #[error("interrupted; no file was changed")]
     Interrupted,
 
+    /// A password htpass made up could not be shown: stored, it would lock
+    /// its user out, so the change that would store it is abandoned.
+    #[error(
+        "{}cannot show the generated password on {stream}: {source}; {}; run again with {stream} going to a terminal or a file, or {alternative}",
+        path.as_ref().map(|path| format!("{}: ", path.display())).unwrap_or_default(),
+        if path.is_some() { "the file was left unchanged" } else { "it was not used" }
+    )]
+    GeneratedPasswordNotShown {
+        /// The file that would have stored it (none for `hash`).
+        path: Option<PathBuf>,
+        /// `standard error` or `standard output`.
+        stream: &'static str,
+        /// The other way to get it, e.g. `leave out --format json ...`.
+        alternative: &'static str,
+        #[source]
+        source: io::Error,
+    },
+
     #[error("user {user} not found")]
     UserNotFound { user: String },
     #[error("user {user} already exists; leave out --no-update to change the password")]

@@ -74,6 +74,8 @@ impl From<&Error> for Exit {
             // `add --no-update` of a present user: Apache's "file access" code.
             Error::UserExists { .. } => Exit::FileAccess,
             Error::Interrupted => Exit::Interrupted,
+            // Like any output that could not be written (Failure::Stdout).
+            Error::GeneratedPasswordNotShown { .. } => Exit::FileAccess,
             // A batch line ends as its problem would on the command line.
             Error::BatchLine { problem, .. } => Exit::from(problem.as_ref()),
             Error::BatchNoColon
@@ -99,8 +101,9 @@ impl From<&Failure> for Exit {
             Failure::Library(error) => Exit::from(error),
             Failure::Usage(_)
             | Failure::NoPasswordSource { .. }
-            | Failure::PasswordEnvUnset { .. }
+            | Failure::PasswordEnvUnset
             | Failure::PasswordMissing { .. }
+            | Failure::PromptNoPassword { .. }
             | Failure::PasswordEmpty { .. } => Exit::Usage,
             Failure::PasswordFile { .. }
             | Failure::PasswordStdin(_)
@@ -160,12 +163,18 @@ mod tests {
             Error::UserExists {
                 user: "alice".into(),
             },
+            Error::GeneratedPasswordNotShown {
+                path: Some("f".into()),
+                stream: "standard error",
+                alternative: "use --format json",
+                source: io_error(),
+            },
         ] {
             assert_eq!(Exit::from(&error), Exit::FileAccess, "{error}");
         }
         for failure in [
             Failure::PasswordFile {
-                path: "p".into(),
+                path: Some("p".into()),
                 source: io_error(),
             },
             Failure::PasswordStdin(io_error()),
@@ -193,8 +202,11 @@ mod tests {
                 reason: "r",
                 options: SET_OPTIONS,
             },
-            Failure::PasswordEnvUnset { var: "V".into() },
+            Failure::PasswordEnvUnset,
             Failure::PasswordMissing { from: "f".into() },
+            Failure::PromptNoPassword {
+                options: SET_OPTIONS,
+            },
             Failure::PasswordEmpty { from: "f".into() },
         ] {
             assert_eq!(Exit::from(&failure), Exit::Usage, "{failure}");

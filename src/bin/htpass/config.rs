@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 use htpass::file::check::{CheckOptions, Server};
 use htpass::frontend::Failure;
-use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose};
+use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose, without_line_ending};
 use htpass::hash::{
     Algorithm, BcryptCost, BcryptVariant, Params, ShaRounds, ShaVariant, VerifyPolicy,
 };
@@ -277,7 +277,7 @@ fn check(args: CheckArgs) -> Check {
         }
     }
     Check {
-        path: args.file,
+        path: input_path(args.file),
         options: CheckOptions {
             servers,
             require_bcrypt: args.require.is_some(),
@@ -304,7 +304,7 @@ fn export(args: ExportArgs) -> Result<Export, Failure> {
         }
     };
     Ok(Export {
-        path: args.file,
+        path: input_path(args.file),
         style,
     })
 }
@@ -405,7 +405,7 @@ fn list(args: ListArgs) -> List {
         (ListFormat::Line, false) => ListStyle::Names,
     };
     List {
-        path: args.file,
+        path: input_path(args.file),
         style,
     }
 }
@@ -442,6 +442,23 @@ fn hash(args: HashArgs) -> Result<Hash, Failure> {
         format,
     })
 }
+
+/// FILE for a command that only reads it: `-` is standard input (cli.md,
+/// "`-` is standard input"), so `... | base64 -d | htpass check -` works.
+/// It is opened by the name the system gives standard input, so the
+/// commands read it as any file (and a regular file behind `<` is read again
+/// where `check` needs to); a file named `-` is `./-`.
+fn input_path(file: PathBuf) -> PathBuf {
+    if file.as_os_str() == "-" {
+        PathBuf::from(STANDARD_INPUT)
+    } else {
+        file
+    }
+}
+
+/// Standard input as a path (Linux, macOS and the BSDs have it; a Windows
+/// port reads the handle instead).
+const STANDARD_INPUT: &str = "/dev/stdin";
 
 /// A user name to add, from the command line, as bytes (a Unix argument
 /// need not be UTF-8).
@@ -545,7 +562,7 @@ fn password_source(args: PasswordArgs, purpose: Purpose) -> Result<PasswordSourc
         Ok(PasswordSource::File(path))
     } else if let Some(password) = args.password {
         // `into_encoded_bytes` moves the argument's bytes into the Password.
-        Ok(PasswordSource::Argument(htpass::Password::new(
+        Ok(PasswordSource::Argument(without_line_ending(
             password.into_encoded_bytes(),
         )))
     } else {

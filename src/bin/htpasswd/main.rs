@@ -18,7 +18,10 @@ fn main() -> ExitCode {
         .first()
         .map_or_else(|| "htpasswd".into(), |a| a.to_string_lossy().into_owned());
     htpass::frontend::interrupt::watch(prefix);
-    match run::run(&argv) {
+    let outcome = run::run(&argv);
+    // One last word (see `interrupt::conclude`).
+    htpass::frontend::interrupt::conclude();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(fatal) => {
             // Nowhere to report a failure to write to stderr.
