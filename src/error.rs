@@ -55,11 +55,30 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
-    #[error("{path}: line {line} is not a valid htpasswd line (no ':' after the user name)")]
+    #[error(
+        "{path}: line {line} is neither an entry (user:hash), a comment nor blank, so this is not an htpasswd file; check the path, or fix that line (the file was left unchanged)"
+    )]
     InvalidFile { path: PathBuf, line: u64 },
 
     #[error("interrupted; no file was changed")]
     Interrupted,
+    #[error(
+        "{path}: another process still held the lock after {seconds} s (--wait {seconds}), \
+         so nothing was changed; run again once it is done, or give --wait more seconds"
+    )]
+    LockTimeout { path: PathBuf, seconds: f64 },
+    /// An in-place rewrite failed half way; the recovery copy is whole.
+    #[error(
+        "{path}: the in-place rewrite failed ({source}), so the file is incomplete; its whole \
+         new version is in {recovery}, which the next htpass or htpasswd run that changes the \
+         file writes back (or copy it over the file yourself)"
+    )]
+    InPlaceIncomplete {
+        path: PathBuf,
+        recovery: PathBuf,
+        #[source]
+        source: io::Error,
+    },
 
     /// A password htpass made up could not be shown: stored, it would lock
     /// its user out, so the change that would store it is abandoned.
@@ -130,6 +149,12 @@ pub enum Error {
     /// A user named on the command line that the output format cannot carry.
     #[error("user {user}: {unfit}; {advice}", advice = .unfit.in_argument)]
     UserUnfit { user: String, unfit: Unfit },
+    /// With `-a plain` the "hash" is the password itself, so only it can
+    /// hold what the format cannot carry; never shown.
+    #[error(
+        "{unfit}; with -a plain the hash is the password itself: leave out -a plain to hash it"
+    )]
+    PlainHashUnfit { unfit: Unfit },
     #[error(
         "the Secret would hold {len} bytes, but Kubernetes takes at most {max}; split the users over several files"
     )]

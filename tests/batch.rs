@@ -80,7 +80,7 @@ fn a_batch_updates_and_adds_and_keeps_every_other_byte() {
     let dir = TestDir::new();
     dir.write(
         "users",
-        "# team\r\nalice:{SHA}old\n\n  \nnot an entry\nzed:$apr1$x$y\nalice:dup",
+        "# team\r\nalice:{SHA}old\n\n  \n# not an entry\nzed:$apr1$x$y\nalice:dup",
     );
     let output = batch(&dir, "users", "alice:new\nbob:b\n").output().unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
@@ -89,7 +89,7 @@ fn a_batch_updates_and_adds_and_keeps_every_other_byte() {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     assert_eq!(lines[0], "# team\r\n");
     assert!(lines[1].starts_with("alice:$2y$04$"));
-    assert_eq!(&lines[2..5], ["\n", "  \n", "not an entry\n"]);
+    assert_eq!(&lines[2..5], ["\n", "  \n", "# not an entry\n"]);
     assert_eq!(lines[5], "zed:$apr1$x$y\n");
     // The duplicate is replaced too, and gets the line ending it lacked.
     assert!(lines[6].starts_with("alice:$2y$04$") && lines[6].ends_with('\n'));

@@ -392,7 +392,7 @@ fn comments_blank_and_crlf_lines_keep_their_bytes_through_add_update_and_delete(
         &alice,
         b"\r\n",
         b"   \n",
-        b"not an entry line\n",
+        b"  # an indented comment\n",
         &bob,
         b"# the end\n",
     ]

@@ -313,7 +313,14 @@ fn no_failing_htpass_command_shows_the_password() {
             String::new(),
             7,
         ),
-        (vec!["delete", "users", "nobody"], String::new(), 6),
+        // A file with a line that is not an entry is not written (exit 7);
+        // the message names the line by number, never by content.
+        (vec!["delete", "users", "nobody"], String::new(), 7),
+        (
+            vec!["add", "users", "eve", "-C", "4", "-p", s],
+            String::new(),
+            7,
+        ),
         // Successes print hashes, never the password.
         (vec!["verify", "valid", "carol", "-p", s], String::new(), 0),
         (

@@ -66,9 +66,11 @@ impl From<&Error> for Exit {
             Error::PasswordTooLongForBcrypt { .. } => Exit::TooLong,
             Error::PasswordContainsNul => Exit::Usage,
             Error::Random(_) => Exit::Mismatch,
-            Error::FileNotFound { .. } | Error::FileExists { .. } | Error::FileAccess { .. } => {
-                Exit::FileAccess
-            }
+            Error::FileNotFound { .. }
+            | Error::FileExists { .. }
+            | Error::FileAccess { .. }
+            | Error::LockTimeout { .. }
+            | Error::InPlaceIncomplete { .. } => Exit::FileAccess,
             Error::InvalidFile { .. } => Exit::InvalidFile,
             Error::UserNotFound { .. } => Exit::BadUser,
             // `add --no-update` of a present user: Apache's "file access" code.
@@ -90,6 +92,8 @@ impl From<&Error> for Exit {
             Error::EntryUnfit { .. } => Exit::InvalidFile,
             // A name from the command line: not allowed there, as `a:b` (6).
             Error::UserUnfit { .. } => Exit::BadUser,
+            // A command-line choice (-a plain) that cannot go with the format.
+            Error::PlainHashUnfit { .. } => Exit::Usage,
             Error::BatchLineTooLong { .. } | Error::SecretTooLarge { .. } => Exit::TooLong,
         }
     }
@@ -167,6 +171,15 @@ mod tests {
                 path: Some("f".into()),
                 stream: "standard error",
                 alternative: "use --format json",
+                source: io_error(),
+            },
+            Error::LockTimeout {
+                path: "f".into(),
+                seconds: 1.0,
+            },
+            Error::InPlaceIncomplete {
+                path: "f".into(),
+                recovery: ".f.htpass-recovery".into(),
                 source: io_error(),
             },
         ] {
@@ -367,6 +380,7 @@ mod tests {
             unfit,
         };
         assert_eq!(Exit::from(&named), Exit::BadUser);
+        assert_eq!(Exit::from(&Error::PlainHashUnfit { unfit }), Exit::Usage);
     }
 
     #[test]

@@ -9,11 +9,13 @@
 
 use std::fmt::Display;
 use std::io::{self, BufWriter, StdoutLock, Write};
+use std::sync::OnceLock;
 
 use zeroize::Zeroizing;
 
 use crate::frontend::failure::Failure;
 use crate::secret::Password;
+use crate::store::{self, LockWait, Notice};
 use crate::username::Username;
 
 /// The name in front of errors and warnings.
@@ -27,6 +29,26 @@ pub fn failure(failure: &Failure) {
 /// Prints `htpass: warning: MESSAGE` on stderr.
 pub fn warning(message: impl Display) {
     stderr_line(format_args!("{PROGRAM}: warning: {message}"));
+}
+
+/// The prefix of the store's notices: `htpass`, or the drop-in's `argv[0]`.
+static STORE_PREFIX: OnceLock<String> = OnceLock::new();
+
+/// Lets the library's store tell the user, as `PREFIX: ...` lines on
+/// stderr, what it does that they should know of (a wait for another
+/// process's lock, an in-place rewrite, a repair), and sets how long it
+/// waits for a lock.
+pub fn configure_store(prefix: String, lock_wait: LockWait) {
+    let _ = STORE_PREFIX.set(prefix);
+    store::configure(store::Settings {
+        lock_wait,
+        notice: store_notice,
+    });
+}
+
+fn store_notice(notice: &Notice<'_>) {
+    let prefix = STORE_PREFIX.get().map_or(PROGRAM, String::as_str);
+    stderr_line(format_args!("{prefix}: {notice}"));
 }
 
 /// Prints a note on what was done (`deleted user bob`) on stderr.

@@ -9,6 +9,7 @@
 use std::ffi::OsString;
 use std::num::IntErrorKind;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use htpass::Error;
@@ -39,6 +40,10 @@ Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Give up after SECONDS when another process holds FILE's lock (exit 1); default: wait
+    /// as long as it takes (Ctrl-C gives up)
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_wait)]
+    pub wait: Option<Duration>,
 }
 
 #[derive(Subcommand)]
@@ -575,6 +580,19 @@ pub fn refuse_option_as_password(args: &[OsString]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `--wait`: whole or decimal seconds, 0 (do not wait) up to a day.
+fn parse_wait(text: &str) -> Result<Duration, String> {
+    const MAX_SECONDS: f64 = 86_400.0;
+    match text.parse::<f64>() {
+        Ok(seconds) if (0.0..=MAX_SECONDS).contains(&seconds) => {
+            Ok(Duration::from_secs_f64(seconds))
+        }
+        _ => Err(format!(
+            "not a number of seconds from 0 to {MAX_SECONDS}; use e.g. --wait 30"
+        )),
+    }
 }
 
 fn parse_cost(text: &str) -> Result<BcryptCost, String> {

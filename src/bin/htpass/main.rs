@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use htpass::frontend::{Exit, Failure, interrupt, report};
+use htpass::store::LockWait;
 
 use crate::cli::Cli;
 use crate::config::Config;
@@ -47,6 +48,8 @@ fn run() -> ExitCode {
             return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };
+    let lock_wait = cli.wait.map_or(LockWait::Forever, LockWait::AtMost);
+    report::configure_store(report::PROGRAM.to_owned(), lock_wait);
     let outcome = Config::from_cli(cli).and_then(cmd::run);
     // One last word: a signal from now on no longer ends the run with its
     // own message, and if one already is, this waits for it.

@@ -17,7 +17,9 @@ fn main() -> ExitCode {
     let prefix = argv
         .first()
         .map_or_else(|| "htpasswd".into(), |a| a.to_string_lossy().into_owned());
-    htpass::frontend::interrupt::watch(prefix);
+    htpass::frontend::interrupt::watch(prefix.clone());
+    // Apache's htpasswd never gives up on a lock (it takes none): wait.
+    htpass::frontend::report::configure_store(prefix, htpass::store::LockWait::Forever);
     let outcome = run::run(&argv);
     // One last word (see `interrupt::conclude`).
     htpass::frontend::interrupt::conclude();

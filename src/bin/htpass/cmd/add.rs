@@ -39,7 +39,7 @@ pub fn run(config: Add) -> Result<(), Failure> {
             &path,
             &user,
             existing == Existing::Refuse,
-            MalformedLines::Keep,
+            MalformedLines::Reject,
             |stored| {
                 let keep = existing == Existing::UpdateIfChanged
                     && hash::matches_params(stored, &params)

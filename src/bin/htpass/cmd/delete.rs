@@ -23,7 +23,7 @@ pub fn run(config: Delete) -> Result<(), Failure> {
         let Some(reader) = reader else {
             return Err(Error::FileNotFound { path: path.clone() });
         };
-        let outcome = file::delete(reader, writer, &path, &users, MalformedLines::Keep)?;
+        let outcome = file::delete(reader, writer, &path, &users, MalformedLines::Reject)?;
         let removed: Vec<(Username, usize)> = outcome
             .removed
             .into_iter()

@@ -203,15 +203,13 @@ fn render_entry(
         Some(OutputFormat::Compose) => {
             render::compose_entry(user.map(Username::as_bytes), hash, &mut text).map_err(
                 |unfit| match (unfit.part, user) {
-                    (EntryPart::User, Some(user)) => Failure::from(Error::UserUnfit {
+                    (EntryPart::User, Some(user)) => Error::UserUnfit {
                         user: user.escaped(),
                         unfit,
-                    }),
+                    },
                     // Only a plain-text "hash" (the password itself) can
                     // hold a ',' or bytes that are not UTF-8.
-                    _ => Failure::Usage(format!(
-                        "{unfit}; with -a plain the hash is the password itself: leave out -a plain to hash it"
-                    )),
+                    _ => Error::PlainHashUnfit { unfit },
                 },
             )?;
             text.push(b'\n');
