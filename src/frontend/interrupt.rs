@@ -1,7 +1,7 @@
 //! SIGINT and SIGTERM end a run with exit 4, one message, and no file changed.
 //!
-//! A thread waits for the signals (signal-hook runs no code of ours inside
-//! the handler). When one comes, [`crate::interrupt::request`] decides
+//! A thread waits for the signals (`platform::on_interrupt`: SIGINT and
+//! SIGTERM on Unix, Ctrl-C and Ctrl-Break on Windows). When one comes, [`crate::interrupt::request`] decides
 //! under its lock: with no write under way the thread ends the process at
 //! once; with a write under way the library abandons it before its rename
 //! and the program ends through `main` with exit 4; once the change is made,
@@ -28,18 +28,12 @@
 //! limit (`ulimit -f`) makes the write fail with a clear error instead of
 //! killing the process; and the test hook `HTPASS_TEST_STOP_AT` is read.
 
-use std::fs::File;
-use std::io::Write;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use rustix::termios::{OptionalActions, Termios, tcgetattr, tcsetattr};
-use signal_hook::consts::{SIGINT, SIGSTOP, SIGTERM, SIGXFSZ};
-use signal_hook::iterator::SignalsInfo;
-use signal_hook::iterator::exfiltrator::WithRawSiginfo;
-
 use crate::frontend::Exit;
+use crate::frontend::platform::{self, Interrupt, Terminal};
 use crate::interrupt::{self, Disposition};
 use crate::store::{self, Phase};
 
@@ -56,28 +50,20 @@ const PROMPT_ON_STDERR: u8 = 2;
 /// starts the one line said on stderr (e.g. `htpass` or Apache's `argv[0]`).
 /// If the signals cannot be caught, they keep their default effect.
 pub fn watch(prefix: String) {
-    // A write past RLIMIT_FSIZE raises SIGXFSZ, whose default kills the
-    // process (and leaves its temporary file). Caught, the write fails with
-    // EFBIG, which the library reports, FILE unchanged.
-    let _ = signal_hook::flag::register(SIGXFSZ, Arc::new(AtomicBool::new(false)));
+    platform::survive_file_size_limit();
     stop_at_test_phase();
-    let terminal = saved_terminal();
-    let Ok(mut signals) = SignalsInfo::<WithRawSiginfo>::new([SIGINT, SIGTERM]) else {
-        return;
-    };
-    std::thread::spawn(move || {
-        for info in signals.forever() {
-            let disposition = interrupt::request();
-            INTERRUPT_HANDLED.store(true, Ordering::SeqCst);
-            if disposition != Disposition::EndNow || raised_by_a_prompt(&info) {
-                continue;
-            }
-            if LAST_WORD_TAKEN.swap(true, Ordering::SeqCst) {
-                // `main` is saying its last word and ending the run.
-                continue;
-            }
-            end_interrupted(&prefix, &info, terminal.as_ref());
+    let terminal = Terminal::save();
+    platform::on_interrupt(move |signal| {
+        let disposition = interrupt::request();
+        INTERRUPT_HANDLED.store(true, Ordering::SeqCst);
+        if disposition != Disposition::EndNow || signal.raised_by_a_prompt {
+            return;
         }
+        if LAST_WORD_TAKEN.swap(true, Ordering::SeqCst) {
+            // `main` is saying its last word and ending the run.
+            return;
+        }
+        end_interrupted(&prefix, signal, terminal.as_ref());
     });
 }
 
@@ -119,47 +105,19 @@ impl Drop for Prompt {
     }
 }
 
-/// Whether a SIGINT came from a prompt reader of this process: rpassword
-/// raises one (`raise`, which is `tgkill` to the calling thread: SI_TKILL)
-/// when Ctrl-C is typed at it, and its caller reports it. `kill`, a
-/// supervisor and the terminal driver send SI_USER or SI_KERNEL.
-#[cfg(target_os = "linux")]
-fn raised_by_a_prompt(info: &libc::siginfo_t) -> bool {
-    info.si_signo == SIGINT && info.si_code == libc::SI_TKILL
-}
-
-/// Elsewhere the origin cannot be told without unsafe code: both may then
-/// react, and the last word still lets only one of them speak.
-#[cfg(not(target_os = "linux"))]
-fn raised_by_a_prompt(_info: &libc::siginfo_t) -> bool {
-    false
-}
-
-/// Whether the terminal driver sent the signal: a Ctrl-C typed while ISIG
-/// was on, which the terminal echoed as `^C`, leaving the cursor mid-line.
-#[cfg(target_os = "linux")]
-fn typed_at_the_terminal(info: &libc::siginfo_t) -> bool {
-    info.si_code == libc::SI_KERNEL
-}
-
-#[cfg(not(target_os = "linux"))]
-fn typed_at_the_terminal(_info: &libc::siginfo_t) -> bool {
-    false
-}
-
 /// Ends the run for a signal from outside: the prompt's line (or the
 /// terminal's echoed `^C`) ended, the terminal as it was, one message, exit 4.
-fn end_interrupted(prefix: &str, info: &libc::siginfo_t, terminal: Option<&(File, Termios)>) -> ! {
+fn end_interrupted(prefix: &str, signal: Interrupt, terminal: Option<&Terminal>) -> ! {
     let prompt = PROMPT.load(Ordering::SeqCst);
-    if let Some((tty, settings)) = terminal {
+    if let Some(terminal) = terminal {
         if prompt == PROMPT_ON_TERMINAL {
             // rpassword turned echo and ISIG off; it cannot restore them now.
-            let _ = tcsetattr(tty, OptionalActions::Now, settings);
+            terminal.restore();
         }
         // A prompt waits after its text, and a Ctrl-C the terminal turned
         // into SIGINT was echoed as `^C`: either way the cursor is mid-line.
-        if prompt == PROMPT_ON_TERMINAL || typed_at_the_terminal(info) {
-            let _ = (&*tty).write_all(b"\n");
+        if prompt == PROMPT_ON_TERMINAL || signal.typed_at_the_terminal {
+            terminal.end_line();
         }
     }
     let mut message = Vec::with_capacity(prefix.len() + 40);
@@ -170,7 +128,7 @@ fn end_interrupted(prefix: &str, info: &libc::siginfo_t, terminal: Option<&(File
     message.extend_from_slice(b": interrupted; no file was changed\n");
     // One write, straight to the descriptor: `main` may hold std's stderr
     // lock (waiting on a full pipe, say), and the message must not be split.
-    let _ = rustix::io::write(std::io::stderr(), &message);
+    platform::write_stderr(&message);
     // The one exit outside `main`: the library said, under its lock, that no
     // write is under way and none can start, and `main` has not taken the
     // last word, so nothing is left half done or said twice.
@@ -216,19 +174,8 @@ fn stop_if_named(phase: Phase) {
     if stop_at.phase != phase.name() {
         return;
     }
-    let _ = signal_hook::low_level::raise(SIGSTOP);
+    platform::stop_self();
     while stop_at.await_interrupt && !INTERRUPT_HANDLED.load(Ordering::SeqCst) {
         std::thread::sleep(Duration::from_millis(1));
     }
-}
-
-/// The controlling terminal and its settings before any prompt, if there is one.
-fn saved_terminal() -> Option<(File, Termios)> {
-    let tty = File::options()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .ok()?;
-    let settings = tcgetattr(&tty).ok()?;
-    Some((tty, settings))
 }

@@ -7,9 +7,11 @@
 
 pub mod exit;
 pub mod failure;
+pub mod input;
 pub mod interrupt;
 pub mod json;
 pub mod password;
+pub mod platform;
 pub mod report;
 
 pub use exit::Exit;

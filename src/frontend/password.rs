@@ -19,6 +19,7 @@ use zeroize::Zeroizing;
 use crate::error::Error;
 use crate::frontend::failure::{CHECK_OPTIONS, Failure, SET_OPTIONS};
 use crate::frontend::interrupt;
+use crate::frontend::platform;
 use crate::frontend::report;
 use crate::secret::{Password, WipingReader};
 use crate::username::Username;
@@ -91,7 +92,7 @@ impl PasswordSource {
                 options,
             });
         }
-        if !controlling_terminal_opens() {
+        if !platform::terminal_opens() {
             return Err(Failure::NoPasswordSource {
                 reason: "there is no terminal to prompt on",
                 options,
@@ -213,22 +214,6 @@ fn for_user(user: Option<&Username>) -> String {
     user.map(|user| format!(" for {user}")).unwrap_or_default()
 }
 
-/// Whether this process has a controlling terminal that rpassword can open.
-#[cfg(unix)]
-fn controlling_terminal_opens() -> bool {
-    std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .is_ok()
-}
-
-/// Elsewhere rpassword opens the console, which a terminal stdin implies.
-#[cfg(not(unix))]
-fn controlling_terminal_opens() -> bool {
-    true
-}
-
 fn prompt(text: &str, options: &'static str) -> Result<Password, Failure> {
     match ask_terminal(text) {
         Ok(password) => Ok(password),
@@ -280,16 +265,13 @@ pub fn ask_terminal(text: &str) -> Result<Password, PromptEnd> {
 
 /// Ends the prompt's line on the terminal (where rpassword wrote it).
 fn end_terminal_line() {
-    if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open(TERMINAL) {
+    if let Ok(mut tty) = std::fs::OpenOptions::new()
+        .write(true)
+        .open(platform::TERMINAL)
+    {
         let _ = tty.write_all(b"\n");
     }
 }
-
-/// The controlling terminal, as rpassword opens it.
-#[cfg(unix)]
-const TERMINAL: &str = "/dev/tty";
-#[cfg(not(unix))]
-const TERMINAL: &str = "CONOUT$";
 
 enum LineError {
     Io(io::Error),

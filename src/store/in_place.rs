@@ -84,7 +84,7 @@ pub(super) fn temp_elsewhere(path: &Path, beside_error: io::Error) -> Result<Nam
 
 /// Every name a recovery copy of `target` (opened as `locked`) may have.
 fn recovery_names(target: &Path, locked: &File) -> io::Result<[PathBuf; 2]> {
-    let id = sys::file_id(&locked.metadata()?);
+    let id = sys::file_id(locked)?;
     let directory = parent_dir(target);
     let name = target.file_name().map(sys::name_bytes).unwrap_or(b"");
     let beside = if 1 + name.len() + RECOVERY_SUFFIX.len() <= NAME_MAX {
@@ -224,6 +224,6 @@ fn remove(path: &Path, recovery: &Path) -> Result<(), Error> {
     })?;
     // Best effort: if the removal is lost in a crash, the copy is written
     // back once more, and FILE holds the same content already.
-    let _ = sys::open_directory(parent_dir(recovery)).and_then(|directory| directory.sync_all());
+    let _ = sys::sync_directory(parent_dir(recovery));
     Ok(())
 }

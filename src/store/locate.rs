@@ -87,14 +87,11 @@ pub(super) fn parent_dir(path: &Path) -> &Path {
 
 /// Whether `path` still leads to the file `locked` refers to.
 pub(super) fn still_names(path: &Path, target: &Path, locked: &File) -> Result<bool, Error> {
-    let locked = locked
-        .metadata()
-        .map_err(|error| access(path, "lock", error))?;
     if resolve(path)? != target {
         return Ok(false);
     }
-    match fs::metadata(target) {
-        Ok(now) => Ok(sys::same_file(&now, &locked)),
+    match sys::same_file(target, locked) {
+        Ok(same) => Ok(same),
         Err(error) if error.kind() == io::ErrorKind::NotFound => Ok(false),
         Err(error) => Err(access(path, "lock", error)),
     }

@@ -5,10 +5,13 @@
 //! The wait itself is the kernel's: a thread blocks in the lock call, so
 //! the lock is taken the moment its holder lets go (no polling delay, and
 //! waiters are served as the kernel queues them), while the calling thread
-//! watches the clock and [`crate::interrupt`]. That thread locks a clone of
-//! the caller's handle, i.e. the same open file: the lock it takes is the
-//! caller's. If the caller gives up first, the thread's lock (if it ever
-//! comes) is dropped with the thread's handle once the caller's is gone.
+//! watches the clock and [`crate::interrupt`]. For FILE's lock that thread
+//! locks a clone of the caller's handle, i.e. the same open file: the lock
+//! it takes is the caller's. For a missing FILE it opens the handle that
+//! holds the lock and hands it over. If the caller gives up first, the
+//! thread's lock (if it ever comes) is dropped with the thread's handle.
+//! (Where the platform has no blocking call for a lock, `crate::sys` polls
+//! in that thread.)
 //!
 //! What it must never do: take a lock the caller does not hold afterwards,
 //! or wait without a way out (a signal, `--wait`).
@@ -24,7 +27,7 @@ use crate::error::Error;
 use crate::interrupt;
 use crate::sys;
 
-use super::explain::access;
+use super::explain::{self, access};
 use super::{LockWait, Notice, settings, tell};
 
 /// How long a wait goes unannounced.
@@ -32,45 +35,42 @@ const ANNOUNCE_AFTER: Duration = Duration::from_secs(1);
 /// How often a waiting caller looks for an interrupt.
 const POLL: Duration = Duration::from_millis(20);
 
-/// Which lock.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Held {
-    /// FILE's own, the one htpass writers exclude each other with.
-    File,
-    /// FILE's directory's, while FILE is missing.
-    Directory,
-}
-
-impl Held {
-    fn try_lock(self, file: &File) -> io::Result<bool> {
-        match self {
-            Held::File => sys::try_lock_file(file),
-            Held::Directory => sys::try_lock_directory(file),
-        }
-    }
-
-    fn lock(self, file: &File) -> io::Result<()> {
-        match self {
-            Held::File => sys::lock_file(file),
-            Held::Directory => sys::lock_directory(file),
-        }
-    }
-
-    fn action(self) -> &'static str {
-        match self {
-            Held::File => "lock",
-            Held::Directory => "lock the directory of",
-        }
-    }
-}
-
-/// Takes the `held` lock on `file` (FILE, or its directory), waiting as
-/// configured.
-pub(super) fn acquire(path: &Path, file: &File, held: Held) -> Result<(), Error> {
-    let failed = |error| access(path, held.action(), error);
-    if held.try_lock(file).map_err(failed)? {
+/// Takes FILE's own lock, the one htpass writers exclude each other with,
+/// on `file` (FILE opened), waiting as configured.
+pub(super) fn acquire(path: &Path, file: &File) -> Result<(), Error> {
+    let failed = |error| access(path, "lock", error);
+    if sys::try_lock_file(file).map_err(failed)? {
         return Ok(());
     }
+    let waiter = file.try_clone().map_err(failed)?;
+    // The caller may give up; then `waiter` closes with the thread and
+    // takes the lock with it once the caller's handle is closed too.
+    wait(path, "lock", move || sys::lock_file(&waiter))
+}
+
+/// Takes the lock that creators of the missing FILE (`target`) take,
+/// waiting as configured; the handle returned holds it until closed.
+pub(super) fn acquire_missing(path: &Path, target: &Path) -> Result<File, Error> {
+    const ACTION: &str = "lock the directory of";
+    if let Some(held) =
+        sys::try_lock_missing(target).map_err(|error| explain::cannot_create(path, error))?
+    {
+        return Ok(held);
+    }
+    let target = target.to_path_buf();
+    // The caller may give up; then the handle the thread gets is closed
+    // when the answer finds no one to take it, and the lock goes with it.
+    wait(path, ACTION, move || sys::lock_missing(&target))
+}
+
+/// Runs `lock` (a call that blocks until the lock is granted) on a thread
+/// while this one announces the wait, bounds it and watches for an
+/// interrupt.
+fn wait<T: Send + 'static>(
+    path: &Path,
+    action: &'static str,
+    lock: impl FnOnce() -> io::Result<T> + Send + 'static,
+) -> Result<T, Error> {
     let limit = match settings().lock_wait {
         LockWait::Forever => None,
         LockWait::AtMost(limit) => Some(limit),
@@ -78,22 +78,23 @@ pub(super) fn acquire(path: &Path, file: &File, held: Held) -> Result<(), Error>
     if limit == Some(Duration::ZERO) {
         return Err(timeout(path, Duration::ZERO));
     }
-    let waiter = file.try_clone().map_err(failed)?;
     let (granted, grant) = mpsc::channel();
     thread::spawn(move || {
-        let result = held.lock(&waiter);
-        // The caller may have given up; then `waiter` closes here and
-        // takes the lock with it once the caller's handle is closed too.
-        let _ = granted.send(result);
+        // Nobody may be left to receive it: then it is dropped here.
+        let _ = granted.send(lock());
     });
     let started = Instant::now();
     let mut announced = false;
     loop {
         match grant.recv_timeout(POLL) {
-            Ok(result) => return result.map_err(failed),
+            Ok(result) => return result.map_err(|error| access(path, action, error)),
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => {
-                return Err(failed(io::Error::other("the waiting thread ended")));
+                return Err(access(
+                    path,
+                    action,
+                    io::Error::other("the waiting thread ended"),
+                ));
             }
         }
         if interrupt::requested() {

@@ -36,7 +36,8 @@
 //! - lose a concurrent update: the exclusive lock is held from before the old
 //!   content is read until after the new content has replaced it; nor wait
 //!   forever for its own parent (`flock FILE htpasswd ...`, see
-//!   `src/sys/unix.rs` for the kind of lock);
+//!   `src/sys/unix.rs` for the kind of lock), nor keep readers out (see
+//!   `src/sys/windows.rs`, where locks are mandatory);
 //! - hold a whole file in memory, or know what an htpasswd line is (that is
 //!   [`crate::file`]'s job); errors name the path and the action, never the
 //!   content;
@@ -55,7 +56,7 @@ mod replace;
 mod temp;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::fmt;
 use std::fs::File;
@@ -66,7 +67,6 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::interrupt::WriteUnderWay;
-use crate::sys;
 
 use explain::access;
 use locate::Found;
@@ -387,7 +387,7 @@ fn lock_and_update<T>(
                         ));
                     }
                 };
-                lock::acquire(path, &file, lock::Held::File)?;
+                lock::acquire(path, &file)?;
                 // The previous holder may have renamed a new file over the
                 // one we locked; then our lock guards nothing.
                 if !locate::still_names(path, &target, &file)? {
@@ -404,20 +404,19 @@ fn lock_and_update<T>(
                     });
                 }
                 // There is no FILE to lock yet, and a lock file would be left
-                // beside it: lock the directory that will hold it.
-                let directory = sys::open_directory(locate::parent_dir(&target))
-                    .map_err(|error| explain::cannot_create(path, error))?;
-                lock::acquire(path, &directory, lock::Held::Directory)?;
+                // beside it: creators take the lock `sys` gives for a missing
+                // FILE (its directory's, on Unix).
+                let held = lock::acquire_missing(path, &target)?;
                 match locate::inspect(path)? {
                     Found::Missing { target: now } if now == target => {}
                     // Created (or re-linked) while we waited: start over.
                     _ => continue,
                 }
                 temp::remove_stale(&target);
-                let updated = replace::create(path, &target, &directory, mode, write, edit);
-                // The lock is released when `directory` is closed, after the
+                let updated = replace::create(path, &target, mode, write, edit);
+                // The lock is released when `held` is closed, after the
                 // rename and the directory's fsync.
-                drop(directory);
+                drop(held);
                 return updated;
             }
         }
@@ -451,7 +450,24 @@ pub fn read_file<T>(
     path: &Path,
     f: impl FnOnce(&mut BufReader<File>) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let file = File::open(path).map_err(|error| explain::cannot_read(path, error))?;
+    read_file_with(path, || File::open(path), f)
+}
+
+/// [`read_file`] of a file that `open` opens: standard input, say, which a
+/// front-end opens as its platform allows. `path` names it in messages.
+pub fn read_file_with<T>(
+    path: &Path,
+    open: impl FnOnce() -> io::Result<File>,
+    f: impl FnOnce(&mut BufReader<File>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let file = open().map_err(|error| {
+        // Windows refuses to open a directory as a file (access denied).
+        if std::fs::metadata(path).is_ok_and(|metadata| metadata.is_dir()) {
+            explain::is_a_directory(path)
+        } else {
+            explain::cannot_read(path, error)
+        }
+    })?;
     let metadata = file
         .metadata()
         .map_err(|error| access(path, "open for reading", error))?;

@@ -86,12 +86,12 @@ pub(super) fn replace<T>(
             on_disk(path, &temp)?;
             // An interrupt abandons the change here: `temp` is dropped and
             // removed.
-            write.commit(|| match temp.persist(target) {
-                Ok(_) => Ok(()),
-                Err(refused) if sys::cannot_rename_over(&refused.error) => {
-                    in_place::rewrite(path, target, locked, refused.file, InPlaceWhy::CannotRename)
+            write.commit(|| match rename_over(temp, target) {
+                Ok(()) => Ok(()),
+                Err((error, temp)) if sys::cannot_rename_over(&error) => {
+                    in_place::rewrite(path, target, locked, temp, InPlaceWhy::CannotRename)
                 }
-                Err(refused) => Err(access(path, "replace", refused.error)),
+                Err((error, _)) => Err(access(path, "replace", error)),
             })?;
             sync_dir(path, parent_dir(target))?;
         }
@@ -108,11 +108,10 @@ pub(super) fn replace<T>(
     })
 }
 
-/// FILE is missing and its directory is locked: write the new file.
+/// FILE is missing and the lock for creating it is held: write the new file.
 pub(super) fn create<T>(
     path: &Path,
     target: &Path,
-    directory: &File,
     mode: OpenMode,
     write: &WriteUnderWay,
     edit: impl Edit<T>,
@@ -158,7 +157,7 @@ pub(super) fn create<T>(
         ),
         _ => access(path, "create", error),
     })?;
-    sync_dir_handle(path, directory)?;
+    sync_dir(path, parent_dir(target))?;
     Ok(Updated {
         value,
         created: true,
@@ -220,26 +219,22 @@ fn keep_owner_and_mode(path: &Path, temp: &File, original: &Metadata) -> Result<
     sys::keep_mode(temp, original).map_err(|error| access(path, "keep the mode of", error))
 }
 
-/// Makes a rename in `directory` durable.
-pub(super) fn sync_dir(path: &Path, directory: &Path) -> Result<(), Error> {
-    let directory = sys::open_directory(directory)
-        .map_err(|error| access(path, "sync the directory of", error))?;
-    sync_dir_handle(path, &directory)
-}
-
-fn sync_dir_handle(path: &Path, directory: &File) -> Result<(), Error> {
-    match directory.sync_all() {
-        Ok(()) => Ok(()),
-        // Some file systems cannot fsync a directory (EINVAL); there is
-        // nothing more to do there, and the rename has happened.
-        Err(error)
-            if matches!(
-                error.kind(),
-                io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
-            ) =>
-        {
+/// Renames `temp` over `target` with `std::fs::rename`, which replaces an
+/// open FILE on Windows too (see [`crate::sys`]; `tempfile`'s own persist
+/// does not, and clears the attributes given by `keep_owner_and_mode`).
+/// On failure the temporary file is handed back, still to be removed.
+fn rename_over(mut temp: NamedTempFile, target: &Path) -> Result<(), (io::Error, NamedTempFile)> {
+    match std::fs::rename(temp.path(), target) {
+        Ok(()) => {
+            // Its name is FILE's now: dropping it must not remove that.
+            temp.disable_cleanup(true);
             Ok(())
         }
-        Err(error) => Err(access(path, "sync the directory of", error)),
+        Err(error) => Err((error, temp)),
     }
+}
+
+/// Makes a rename in `directory` durable.
+pub(super) fn sync_dir(path: &Path, directory: &Path) -> Result<(), Error> {
+    sys::sync_directory(directory).map_err(|error| access(path, "sync the directory of", error))
 }

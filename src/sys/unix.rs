@@ -24,6 +24,9 @@ use std::path::Path;
 
 use super::Kind;
 
+#[cfg(test)]
+mod tests;
+
 /// Takes the exclusive lock on FILE if it is free; `Ok(false)` if another
 /// open file holds it.
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -70,32 +73,62 @@ fn whole_file_write_lock() -> libc::flock {
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 pub(crate) fn try_lock_file(file: &File) -> io::Result<bool> {
-    try_lock_directory(file)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-pub(crate) fn lock_file(file: &File) -> io::Result<()> {
-    lock_directory(file)
-}
-
-/// A directory opened so that it can be locked and fsynced.
-pub(crate) fn open_directory(path: &Path) -> io::Result<File> {
-    File::open(path)
-}
-
-/// Takes the lock on a directory (opened read-only, which a byte-range
-/// lock cannot be written through, hence `flock(2)`) if it is free.
-pub(crate) fn try_lock_directory(directory: &File) -> io::Result<bool> {
-    match directory.try_lock() {
+    match file.try_lock() {
         Ok(()) => Ok(true),
         Err(std::fs::TryLockError::WouldBlock) => Ok(false),
         Err(std::fs::TryLockError::Error(error)) => Err(error),
     }
 }
 
-/// Waits for the lock on a directory, then takes it.
-pub(crate) fn lock_directory(directory: &File) -> io::Result<()> {
-    directory.lock()
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+pub(crate) fn lock_file(file: &File) -> io::Result<()> {
+    file.lock()
+}
+
+/// The lock that creators of a missing FILE (`target`) take: `flock(2)` on
+/// the directory that will hold it (opened read-only, which a byte-range
+/// lock cannot be written through), so that nothing is left beside FILE.
+/// `Ok(None)` if another process holds it; the handle returned holds it
+/// until closed.
+pub(crate) fn try_lock_missing(target: &Path) -> io::Result<Option<File>> {
+    let directory = File::open(parent_dir(target))?;
+    match directory.try_lock() {
+        Ok(()) => Ok(Some(directory)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(error)) => Err(error),
+    }
+}
+
+/// Waits for the lock of [`try_lock_missing`], then takes it.
+pub(crate) fn lock_missing(target: &Path) -> io::Result<File> {
+    let directory = File::open(parent_dir(target))?;
+    directory.lock()?;
+    Ok(directory)
+}
+
+/// fsyncs a directory, so that a rename in it survives a crash. Some file
+/// systems cannot fsync a directory (EINVAL); there is nothing more to do
+/// there.
+pub(crate) fn sync_directory(directory: &Path) -> io::Result<()> {
+    match File::open(directory)?.sync_all() {
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
+            ) =>
+        {
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// The directory holding `path` (`.` for a bare file name).
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
 }
 
 pub(crate) fn kind(metadata: &Metadata) -> Kind {
@@ -115,15 +148,19 @@ pub(crate) fn kind(metadata: &Metadata) -> Kind {
     }
 }
 
-/// Whether two metadata describe the same file (device and inode).
-pub(crate) fn same_file(a: &Metadata, b: &Metadata) -> bool {
-    a.dev() == b.dev() && a.ino() == b.ino()
+/// Whether `target` still names the file `locked` is open on (device and
+/// inode). Looked up by path, never opened: see [`crate::store`] on why a
+/// lock holder does not open FILE again.
+pub(crate) fn same_file(target: &Path, locked: &File) -> io::Result<bool> {
+    let (now, locked) = (std::fs::metadata(target)?, locked.metadata()?);
+    Ok(now.dev() == locked.dev() && now.ino() == locked.ino())
 }
 
 /// A name for the file that stays while its content is rewritten in place
 /// and that no other file has at the same time: device and inode.
-pub(crate) fn file_id(metadata: &Metadata) -> String {
-    format!("{:x}-{:x}", metadata.dev(), metadata.ino())
+pub(crate) fn file_id(file: &File) -> io::Result<String> {
+    let metadata = file.metadata()?;
+    Ok(format!("{:x}-{:x}", metadata.dev(), metadata.ino()))
 }
 
 /// Gives `file` the owner and group `original` has, where they differ.

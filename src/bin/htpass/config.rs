@@ -12,8 +12,8 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use htpass::file::check::{CheckOptions, Server};
-use htpass::frontend::Failure;
 use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose, without_line_ending};
+use htpass::frontend::{Failure, platform};
 use htpass::hash::{
     Algorithm, BcryptCost, BcryptVariant, Params, ShaRounds, ShaVariant, VerifyPolicy,
 };
@@ -445,20 +445,15 @@ fn hash(args: HashArgs) -> Result<Hash, Failure> {
 
 /// FILE for a command that only reads it: `-` is standard input (cli.md,
 /// "`-` is standard input"), so `... | base64 -d | htpass check -` works.
-/// It is opened by the name the system gives standard input, so the
-/// commands read it as any file (and a regular file behind `<` is read again
-/// where `check` needs to); a file named `-` is `./-`.
+/// It becomes the name the platform gives standard input, which
+/// `frontend::input` opens as such; a file named `-` is `./-`.
 fn input_path(file: PathBuf) -> PathBuf {
     if file.as_os_str() == "-" {
-        PathBuf::from(STANDARD_INPUT)
+        PathBuf::from(platform::STANDARD_INPUT)
     } else {
         file
     }
 }
-
-/// Standard input as a path (Linux, macOS and the BSDs have it; a Windows
-/// port reads the handle instead).
-const STANDARD_INPUT: &str = "/dev/stdin";
 
 /// A user name to add, from the command line, as bytes (a Unix argument
 /// need not be UTF-8).

@@ -8,7 +8,6 @@
 //! decide anything beyond the command line.
 
 use std::ffi::OsString;
-use std::os::unix::ffi::OsStrExt;
 
 use crate::fatal::{Fatal, Prog, code};
 use crate::messages;
@@ -85,7 +84,7 @@ pub fn parse(argv: &[OsString], prog: &Prog, mut warn: impl FnMut(&str)) -> Resu
     };
     let mut index = 0;
     'arguments: while index < argv.len() {
-        let arg = argv[index].as_bytes();
+        let arg = argv[index].as_encoded_bytes();
         // Rules 1 and 5: a non-option or a lone `-` ends scanning, kept.
         if arg.len() < 2 || arg[0] != b'-' {
             break;
@@ -124,7 +123,7 @@ pub fn parse(argv: &[OsString], prog: &Prog, mut warn: impl FnMut(&str)) -> Resu
                         &letters[at + 1..]
                     } else if index + 1 < argv.len() {
                         index += 1;
-                        argv[index].as_bytes()
+                        argv[index].as_encoded_bytes()
                     } else {
                         return Err(prog.parser_error("option requires an argument", letter));
                     };

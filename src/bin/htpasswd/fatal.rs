@@ -6,7 +6,6 @@
 //! only place that does (STYLE habit 4).
 
 use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
 
 use crate::messages;
 
@@ -55,7 +54,7 @@ impl Prog {
     pub fn new(argv0: Option<&OsStr>) -> Prog {
         Prog {
             prog: argv0
-                .map(|name| name.as_bytes().to_vec())
+                .map(|name| name.as_encoded_bytes().to_vec())
                 .unwrap_or_else(|| b"htpasswd".to_vec()),
         }
     }

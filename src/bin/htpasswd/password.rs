@@ -16,15 +16,11 @@
 //! prompt's answers without a terminal: the two answers are two reads).
 
 use std::ffi::OsStr;
-use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, Read, Write};
-use std::os::fd::AsFd;
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
 
 use htpass::Password;
-use htpass::frontend::interrupt;
 use htpass::frontend::password::{PromptEnd, ask_terminal};
+use htpass::frontend::{interrupt, platform};
 use htpass::secret::WipingReader;
 use zeroize::Zeroizing;
 
@@ -55,7 +51,7 @@ impl Asker<'_> {
 
 /// `-b`: the argument's bytes.
 pub fn from_argument(argument: &OsStr) -> Password {
-    Password::new(argument.as_bytes().to_vec())
+    Password::new(argument.as_encoded_bytes().to_vec())
 }
 
 /// `-i` (§4.2).
@@ -90,21 +86,11 @@ pub fn from_stdin(asker: Asker<'_>) -> Result<Password, Fatal> {
     Ok(Password::new(std::mem::take(&mut *input)))
 }
 
-/// Rust's runtime reopens a closed standard input on `/dev/null` before
-/// `main`, so "closed" and "`/dev/null`" cannot be told apart: both count as
-/// a standard input that cannot be read (D16), since neither can carry a
-/// password.
+/// A standard input that can carry nothing (closed, or the null device,
+/// which Rust's runtime puts in place of a closed one) cannot be read
+/// (D16), since neither can carry a password.
 fn stdin_is_closed() -> bool {
-    let Ok(fd) = io::stdin().as_fd().try_clone_to_owned() else {
-        return true;
-    };
-    let Ok(stdin) = File::from(fd).metadata() else {
-        return true;
-    };
-    let Ok(null) = fs::metadata("/dev/null") else {
-        return false;
-    };
-    stdin.file_type().is_char_device() && stdin.rdev() == null.rdev()
+    platform::stdin_is_null()
 }
 
 /// A new password by prompt: asked twice, compared in constant time (§4.3).
@@ -190,9 +176,5 @@ fn until_nul(password: Password) -> Password {
 
 /// Whether the process has a controlling terminal to prompt on.
 fn has_terminal() -> bool {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/tty")
-        .is_ok()
+    platform::terminal_opens()
 }

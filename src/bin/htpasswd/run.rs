@@ -11,7 +11,6 @@ use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Write};
 use std::ops::ControlFlow;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use htpass::file::{self, LineKind, MalformedLines, UpsertOutcome};
@@ -92,7 +91,7 @@ fn say_bytes(bytes: &[u8]) {
 /// cannot see. `-D` and `-v` find such a name as Apache does: the rules
 /// apply to names being added.
 fn check_user(user: &OsStr, mode: Mode, prog: &Prog) -> Result<Username, Fatal> {
-    let bytes = user.as_bytes();
+    let bytes = user.as_encoded_bytes();
     let illegal = |what: &[u8]| {
         prog.fatal(
             code::BAD_USER,
@@ -165,7 +164,7 @@ impl Job<'_> {
             code,
             &[
                 before.as_bytes(),
-                self.file().as_os_str().as_bytes(),
+                self.file().as_os_str().as_encoded_bytes(),
                 after.as_bytes(),
             ],
         )

@@ -12,13 +12,11 @@
 //! The JSON object is streamed like the lines: `file`, then `findings`, then
 //! the counts, which are known only at the end.
 
-use std::os::unix::ffi::OsStrExt;
-
 use htpass::file::check::{self, Finding, Summary};
 use htpass::frontend::Failure;
+use htpass::frontend::input;
 use htpass::frontend::json;
 use htpass::frontend::report::{self, Stdout};
-use htpass::store;
 use htpass::username::escape_for_terminal;
 
 use crate::config::{Check, ReportStyle};
@@ -29,7 +27,7 @@ pub fn run(config: Check) -> Result<(), Failure> {
         options,
         style,
     } = config;
-    let path_bytes = path.as_os_str().as_bytes();
+    let path_bytes = path.as_os_str().as_encoded_bytes();
     let shown_path = escape_for_terminal(path_bytes);
     let mut out = Stdout::new();
     // A write failure other than a closed pipe, kept until the walk ends
@@ -38,7 +36,7 @@ pub fn run(config: Check) -> Result<(), Failure> {
     let mut text = Vec::with_capacity(512);
     let mut first = true;
 
-    let summary = store::read_file(&path, |reader| {
+    let summary = input::read_file(&path, |reader| {
         if style == ReportStyle::Json {
             // Written once the file is open, so a missing file leaves no
             // half object on stdout.

@@ -17,11 +17,11 @@ use std::ops::ControlFlow;
 use htpass::Error;
 use htpass::file::{self, MalformedLines};
 use htpass::frontend::Failure;
+use htpass::frontend::input;
 use htpass::frontend::json;
 use htpass::frontend::report::Stdout;
 use htpass::hash;
 use htpass::render::{self, ComposeUsers, SECRET_MAX_BYTES};
-use htpass::store;
 
 use crate::config::{Export, ExportStyle};
 
@@ -30,7 +30,7 @@ pub fn run(config: Export) -> Result<(), Failure> {
     let mut text = Vec::with_capacity(4096);
     match &style {
         ExportStyle::K8sSecret(spec) => {
-            let content = store::read(&path, |reader| {
+            let content = input::read(&path, |reader| {
                 let mut content = Vec::new();
                 // One byte past the limit is enough to refuse it.
                 reader
@@ -47,7 +47,7 @@ pub fn run(config: Export) -> Result<(), Failure> {
         }
         ExportStyle::Compose => {
             let mut users = ComposeUsers::new();
-            store::read(&path, |reader| {
+            input::read(&path, |reader| {
                 file::for_each_entry(
                     reader,
                     &path,
@@ -69,7 +69,7 @@ pub fn run(config: Export) -> Result<(), Failure> {
         ExportStyle::Json => {
             text.push(b'[');
             let mut first = true;
-            store::read(&path, |reader| {
+            input::read(&path, |reader| {
                 file::for_each_entry(
                     reader,
                     &path,

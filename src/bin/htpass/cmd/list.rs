@@ -11,10 +11,10 @@ use std::ops::ControlFlow;
 
 use htpass::file::{self, MalformedLines};
 use htpass::frontend::Failure;
+use htpass::frontend::input;
 use htpass::frontend::json;
 use htpass::frontend::report::Stdout;
 use htpass::hash;
-use htpass::store;
 use htpass::username::push_escaped;
 
 use crate::config::{List, ListStyle};
@@ -29,7 +29,7 @@ pub fn run(config: List) -> Result<(), Failure> {
     if style == ListStyle::Json {
         out.write(b"[")?;
     }
-    store::read(&path, |reader| {
+    input::read(&path, |reader| {
         file::for_each_entry(
             reader,
             &path,

@@ -5,9 +5,9 @@
 
 use htpass::file::{self, MalformedLines};
 use htpass::frontend::Failure;
+use htpass::frontend::input;
 use htpass::frontend::report;
 use htpass::hash::{self, Scheme, Verification};
-use htpass::store;
 
 use crate::config::Verify;
 
@@ -20,7 +20,7 @@ pub fn run(config: Verify) -> Result<(), Failure> {
     } = config;
     // Look the user up first: nobody should type a password to learn that
     // the user or the file is missing.
-    let entry = store::read(&path, |reader| {
+    let entry = input::read(&path, |reader| {
         file::find_entry(reader, &path, &user, MalformedLines::Keep)
     })?;
     let Some(entry) = entry else {
