@@ -9,6 +9,8 @@
 
 use std::ffi::OsString;
 
+use htpass::frontend::platform;
+
 use crate::fatal::{Fatal, Prog, code};
 use crate::messages;
 
@@ -114,7 +116,11 @@ pub fn parse(argv: &[OsString], prog: &Prog, mut warn: impl FnMut(&str)) -> Resu
                 b'd' => flags.algorithm = Algorithm::Crypt,
                 b'p' => {
                     flags.algorithm = Algorithm::Plain;
-                    warn(messages::WARN_PLAIN);
+                    // Apache's htpasswd warns only where plain text does
+                    // not verify, i.e. not on Windows.
+                    if !platform::PLAIN_TEXT_VERIFIES {
+                        warn(messages::WARN_PLAIN);
+                    }
                 }
                 b'C' | b'r' => {
                     // Rule 3: the rest of the bundle, else the next argument

@@ -14,6 +14,7 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use htpass::file::{self, LineKind, MalformedLines, UpsertOutcome};
+use htpass::frontend::platform;
 use htpass::hash::{
     self, BcryptCost, BcryptVariant, Params, Scheme, ShaRounds, ShaVariant, Verification,
     VerifyPolicy,
@@ -658,8 +659,13 @@ fn check_password(password: &Password, stored: &[u8]) -> Check {
         Scheme::Ssha | Scheme::PlainTagged => return Check::Mismatch,
         _ => {}
     }
-    // D9 kept: bare plain text never verifies (`PlainNotAllowed` is a mismatch).
-    match hash::verify(password, stored, VerifyPolicy { allow_plain: false }) {
+    // D9 kept: bare plain text never verifies (`PlainNotAllowed` is a
+    // mismatch), except on Windows, where Apache's does (APR compares what
+    // it cannot parse as a hash as plain text there).
+    let policy = VerifyPolicy {
+        allow_plain: platform::PLAIN_TEXT_VERIFIES,
+    };
+    match hash::verify(password, stored, policy) {
         Verification::Match => Check::Match,
         Verification::Mismatch | Verification::PlainNotAllowed => Check::Mismatch,
     }

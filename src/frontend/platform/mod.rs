@@ -17,6 +17,7 @@
 //! | `STANDARD_INPUT`, `open_standard_input` | `-` as FILE: its name, and standard input as a file |
 //! | `write_stderr` | one unbuffered write to stderr, whoever holds std's lock on it |
 //! | `stop_self` | the crash tests' stop (SIGSTOP) |
+//! | `PLAIN_TEXT_VERIFIES` | whether Apache's htpasswd verifies bare plain text here (Windows: yes) |
 
 #[cfg(unix)]
 mod unix;

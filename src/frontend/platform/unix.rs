@@ -21,6 +21,11 @@ pub const TERMINAL: &str = "/dev/tty";
 /// regular file behind `<` is opened anew and can be read more than once.
 pub const STANDARD_INPUT: &str = "/dev/stdin";
 
+/// Whether Apache's htpasswd on this platform verifies a bare plain-text
+/// entry: not on Unix, where APR hands what is not a known hash to
+/// crypt(3) (compat spec D9).
+pub const PLAIN_TEXT_VERIFIES: bool = false;
+
 /// Calls `handle` on a thread of its own for each SIGINT and SIGTERM (a
 /// thread waits for them: signal-hook runs no code of ours inside the
 /// handler). If the signals cannot be caught, they keep their default

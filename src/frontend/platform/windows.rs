@@ -28,6 +28,11 @@ pub const TERMINAL: &str = "CONOUT$";
 /// [`open_standard_input`] opens instead.
 pub const STANDARD_INPUT: &str = "-";
 
+/// Whether Apache's htpasswd on this platform verifies a bare plain-text
+/// entry: on Windows it does (APR has no crypt(3) there and compares what
+/// is not a known hash as plain text), and does not warn about `-p`.
+pub const PLAIN_TEXT_VERIFIES: bool = true;
+
 /// How often the watching thread looks at the flag the handlers set.
 const POLL: Duration = Duration::from_millis(20);
 
