@@ -28,7 +28,9 @@
 //! platform: rename(2) on Unix; on Windows `MoveFileExW`, and where that is
 //! refused because FILE is open (the writer's own locked handle, opened with
 //! `FILE_SHARE_DELETE` as std opens every file), a rename with POSIX
-//! semantics (Windows 10 1809 and later, NTFS), which replaces it all the same.
+//! semantics (Windows 10 1809 and later, NTFS), which replaces it all the
+//! same; where neither can, the store rewrites FILE in place (see
+//! `windows.rs`).
 
 #[cfg(unix)]
 mod unix;

@@ -33,8 +33,18 @@
 //!
 //! Owner and mode. A Windows file has an ACL instead of an owner and mode
 //! bits; the new version gets the ACL its directory gives new files, and
-//! FILE's attributes (hidden, read-only, archive...), which are kept. The
-//! recovery copy keeps FILE's whole ACL where FILE is rewritten in place.
+//! FILE's attributes (hidden, archive...), which are kept. An in-place
+//! rewrite keeps FILE itself, ACL included.
+//!
+//! The rename. The writer holds FILE open (and locked) while it renames
+//! the new version over it, which the classic `MoveFileExW` refuses (access
+//! denied) for any open file; `std::fs::rename` then retries with POSIX
+//! semantics, which Windows 10 1809 and later grant on NTFS when every
+//! handle of FILE shares deletion (std opens files so). Where the system
+//! refuses that too (older Windows, FAT, network shares, Wine 8), or
+//! another program holds FILE without delete sharing (the C runtime's
+//! `fopen`), [`cannot_rename_over`] sends the update to the in-place
+//! rewrite from a recovery copy, announced on stderr.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{File, Metadata, OpenOptions, Permissions};
