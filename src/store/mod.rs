@@ -26,7 +26,9 @@
 //!   a recovery copy before FILE's first byte is rewritten, and the next run
 //!   that takes the lock finishes an interrupted rewrite from it;
 //! - leave anything beside FILE: no lock file (FILE itself, or its directory
-//!   while FILE is missing, is what gets locked), and the temporary file is
+//!   while FILE is missing, is what gets locked; on Windows, which cannot
+//!   lock a directory, a file that the system removes when its holder ends,
+//!   see `src/sys/windows.rs`), and the temporary file is
 //!   removed on every error and on [`Outcome::Unchanged`]. One that a killed
 //!   process could not remove (SIGKILL, a power cut) is removed by the next
 //!   update of FILE, once its lock proves that no live writer owns it (see
