@@ -621,7 +621,7 @@ fn duplicate_findings(run: &Run) -> Vec<(u64, String)> {
 
 #[test]
 fn duplicates_among_more_users_than_one_pass_keeps_are_found_exactly() {
-    // More users than `htpass::file::check::SIEVE_KEYS`, so the regular
+    // More users than `htpass::check::SIEVE_KEYS`, so the regular
     // file takes several ranges of fingerprints; duplicates at the first
     // and last lines, next to each other, and one user four times.
     const USERS: usize = 140_000;

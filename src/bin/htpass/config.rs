@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 use htpass::Username;
-use htpass::file::check::{CheckOptions, Server};
+use htpass::check::{CheckOptions, Server};
 use htpass::frontend::Failure;
 use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose};
 use htpass::hash::{
