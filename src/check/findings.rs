@@ -4,8 +4,10 @@
 //! what will break on a server (an error) or is weak (a warning), in one
 //! line naming the servers and what to do; and, once the duplicate finder
 //! has the users listed more than once, say which entry each server uses.
-//! What a server does is looked up in [`super::servers::SERVERS`], never
-//! decided here per server.
+//! The findings about an entry's hash itself (format, shape, cost) are
+//! [`super::hashes`]'; the wording they share is here. What a server does
+//! is looked up in [`super::servers::SERVERS`], never decided here per
+//! server.
 //!
 //! What it must never do:
 //!
@@ -17,7 +19,7 @@
 
 use crate::error::Error;
 use crate::file::{LineEnding, LineKind, classify, line_ending};
-use crate::hash::{self, Scheme};
+use crate::hash::{self, Shape};
 use crate::username::escape_for_terminal;
 
 use super::duplicates::Seen;
@@ -71,11 +73,11 @@ pub(super) fn counted_user(number: u64, raw: &[u8]) -> Option<&[u8]> {
 }
 
 pub(super) struct Checker<'o> {
-    options: &'o CheckOptions,
+    pub(super) options: &'o CheckOptions,
     /// The servers whose rules apply: those asked for, or all.
-    considered: Vec<&'static ServerRules>,
+    pub(super) considered: Vec<&'static ServerRules>,
     /// Whether formats a considered server cannot verify are errors.
-    for_servers: bool,
+    pub(super) for_servers: bool,
     crlf_reported: bool,
     pending: Vec<Finding>,
     pub(super) summary: Summary,
@@ -116,7 +118,7 @@ impl<'o> Checker<'o> {
         Ok(())
     }
 
-    fn push(
+    pub(super) fn push(
         &mut self,
         line: u64,
         kind: Kind,
@@ -295,6 +297,7 @@ impl<'o> Checker<'o> {
     /// nothing of it goes into a message.
     fn entry(&mut self, number: u64, user: &[u8], hash: &[u8]) {
         let name = escape_for_terminal(user);
+        self.list_separator(number, user, &name);
         if hash.is_empty() {
             self.empty_hash(number, user, &name);
             return;
@@ -312,8 +315,8 @@ impl<'o> Checker<'o> {
             .rposition(|&byte| !is_blank(byte))
             .map_or(0, |last| last + 1);
         let field = &field[..trimmed_end];
-        let scheme = hash::detect(field);
-        let format = Format::of(scheme);
+        let shape = hash::inspect(field);
+        let format = Format::of(shape.scheme());
 
         if hash.last().copied().is_some_and(is_blank) {
             // After a `:comment`, the servers that end the hash at the ':'
@@ -361,7 +364,40 @@ impl<'o> Checker<'o> {
             self.empty_hash(number, user, &name);
             return;
         }
-        self.format(number, user, &name, format, scheme);
+        match shape {
+            Shape::Malformed { scheme, defect } => {
+                if !self.malformed_hash(number, user, &name, shape, defect) {
+                    self.format(number, user, &name, format, Some(scheme));
+                }
+            }
+            Shape::Sound(scheme) => self.format(number, user, &name, format, Some(scheme)),
+            Shape::Unsupported(_) => self.format(number, user, &name, format, None),
+        }
+    }
+
+    /// A user name holding the byte a considered server's inline user list
+    /// is split at. A warning: this file, read as a file, works there.
+    fn list_separator(&mut self, number: u64, user: &[u8], name: &str) {
+        let splitting: Vec<(&'static ServerRules, u8)> = self
+            .considered
+            .iter()
+            .filter_map(|rules| Some((*rules, rules.list_separator?)))
+            .filter(|(_, separator)| user.contains(separator))
+            .collect();
+        for (rules, separator) in splitting {
+            let message = format!(
+                "user {name}: the name holds '{}', which {} splits its inline user list at (the users option, in labels or on the command line), so this user cannot be given there; from a file (usersFile, a Kubernetes Secret) it works; rename the user if the users are given inline",
+                char::from(separator),
+                rules.name
+            );
+            self.push(
+                number,
+                Kind::SeparatorInUser,
+                Some(user),
+                vec![rules.server],
+                message,
+            );
+        }
     }
 
     fn empty_hash(&mut self, number: u64, user: &[u8], name: &str) {
@@ -382,120 +418,6 @@ impl<'o> Checker<'o> {
             servers(&refusing),
             message,
         );
-    }
-
-    /// At most one finding about the format: unknown, then refused by a
-    /// server asked for, then not bcrypt when required, then weak.
-    fn format(&mut self, number: u64, user: &[u8], name: &str, format: Format, scheme: Scheme) {
-        let refusing: Vec<&'static ServerRules> = self
-            .considered
-            .iter()
-            .copied()
-            .filter(|rules| !rules.accepts(format))
-            .collect();
-        let label = format.label();
-        if format == Format::BarePlain {
-            let message = format!(
-                "user {name}: the hash is in no format a server knows (a password in clear text?): {}; set a new password",
-                refusals(&refusing, name, |rules| format!(
-                    "{} cannot verify it",
-                    rules.name
-                ))
-            );
-            self.push(
-                number,
-                Kind::UnknownFormat,
-                Some(user),
-                server_list(&refusing),
-                message,
-            );
-        } else if self.for_servers && !refusing.is_empty() {
-            let advice = match self.common_format(&ANY_FORMAT) {
-                Some(common) => format!("set a new password with {}", common.label()),
-                None => {
-                    let names: Vec<&str> = self.considered.iter().map(|rules| rules.name).collect();
-                    format!(
-                        "no format suits {} together: give each its own file",
-                        join(&names)
-                    )
-                }
-            };
-            let message = format!(
-                "user {name}: {label} hash: {}; {advice}",
-                refusals(&refusing, name, |rules| match rules.accepts {
-                    [only] => format!("{} accepts only {}", rules.name, only.label()),
-                    _ => format!("{} does not accept it", rules.name),
-                })
-            );
-            self.push(
-                number,
-                Kind::UnsupportedByServer,
-                Some(user),
-                server_list(&refusing),
-                message,
-            );
-        } else if self.options.require_bcrypt && format != Format::Bcrypt {
-            let message = format!(
-                "user {name}: {label} hash, but bcrypt is required; set a new password with bcrypt"
-            );
-            self.push(
-                number,
-                Kind::NotRequiredAlgorithm,
-                Some(user),
-                Vec::new(),
-                message,
-            );
-        } else if let Some(weakness) = format.weakness() {
-            let mut message = format!("user {name}: the {label} entry {weakness}");
-            if !refusing.is_empty() {
-                let names: Vec<&str> = refusing.iter().map(|rules| rules.name).collect();
-                message.push_str(&format!(
-                    "; {}",
-                    said(&names, ("does not accept it", "do not accept it"))
-                ));
-            }
-            let stronger = if self.for_servers {
-                self.common_format(&STRONG_FORMATS)
-            } else {
-                Some(Format::Bcrypt)
-            };
-            match stronger {
-                Some(strong) => {
-                    message.push_str(&format!("; set a new password with {}", strong.label()))
-                }
-                None => {
-                    let names: Vec<&str> = self.considered.iter().map(|rules| rules.name).collect();
-                    message.push_str(&format!(
-                        "; {} nothing stronger, so keep the file where nobody else can read it",
-                        said(&names, ("accepts", "accept"))
-                    ));
-                }
-            }
-            self.push(
-                number,
-                Kind::WeakAlgorithm,
-                Some(user),
-                server_list(&refusing),
-                message,
-            );
-        } else if let Scheme::Bcrypt { cost, .. } = scheme
-            && cost < self.options.min_cost.get()
-        {
-            let message = format!(
-                "user {name}: bcrypt cost {cost} is below {}; set the password again with cost {} or more",
-                self.options.min_cost.get(),
-                self.options.min_cost.get()
-            );
-            self.push(number, Kind::LowCost, Some(user), Vec::new(), message);
-        }
-    }
-
-    /// The first of `preferred` that every considered server verifies.
-    fn common_format(&self, preferred: &[Format]) -> Option<Format> {
-        preferred
-            .iter()
-            .copied()
-            .find(|format| self.considered.iter().all(|rules| rules.accepts(*format)))
     }
 
     /// One finding per user listed more than once, at the user's last line,
@@ -557,23 +479,10 @@ impl<'o> Checker<'o> {
     }
 }
 
-/// Formats to advise, strongest first.
-const STRONG_FORMATS: [Format; 3] = [Format::Bcrypt, Format::Sha512Crypt, Format::Sha256Crypt];
-/// Every format a server may share, strongest first.
-const ANY_FORMAT: [Format; 7] = [
-    Format::Bcrypt,
-    Format::Sha512Crypt,
-    Format::Sha256Crypt,
-    Format::Apr1,
-    Format::Md5Crypt,
-    Format::Sha1,
-    Format::DesCrypt,
-];
-
 /// What the servers that cannot use an entry do: "the Docker registry
 /// accepts only bcrypt, so user bob cannot log in; Envoy accepts only
 /// {SHA} (SHA-1) and refuses the whole file, so nobody can log in".
-fn refusals(
+pub(super) fn refusals(
     refusing: &[&'static ServerRules],
     name: &str,
     reason: impl Fn(&ServerRules) -> String,
@@ -604,7 +513,7 @@ fn servers(affected: &[(&'static ServerRules, Reading)]) -> Vec<Server> {
     affected.iter().map(|(rules, _)| rules.server).collect()
 }
 
-fn server_list(rules: &[&'static ServerRules]) -> Vec<Server> {
+pub(super) fn server_list(rules: &[&'static ServerRules]) -> Vec<Server> {
     rules.iter().map(|rules| rules.server).collect()
 }
 
@@ -641,7 +550,7 @@ fn verb<'a>(count: usize, (one, many): (&'a str, &'a str)) -> &'a str {
 /// The servers named, then the verb phrase agreeing with them: "nginx keeps
 /// it", "nginx and Envoy keep it", "every server keeps it" (all of
 /// [`SERVERS`]).
-fn said(names: &[&str], phrase: (&str, &str)) -> String {
+pub(super) fn said(names: &[&str], phrase: (&str, &str)) -> String {
     if names.len() == SERVERS.len() {
         format!("every server {}", phrase.0)
     } else {
@@ -650,7 +559,7 @@ fn said(names: &[&str], phrase: (&str, &str)) -> String {
 }
 
 /// "a", "a and b", "a, b and c".
-fn join(names: &[&str]) -> String {
+pub(super) fn join(names: &[&str]) -> String {
     match names {
         [] => String::new(),
         [one] => (*one).to_owned(),
@@ -661,8 +570,9 @@ fn join(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::tests::{APR1, BCRYPT, BCRYPT_5, SHA, for_servers, generic, kinds, run};
-    use crate::hash::BcryptCost;
+    use crate::check::tests::{
+        APR1, BCRYPT, BCRYPT_5, SHA, for_servers, generic, kinds, only, run,
+    };
 
     #[test]
     fn a_clean_bcrypt_file_has_no_findings() {
@@ -718,28 +628,6 @@ mod tests {
             "{duplicate}"
         );
         assert_eq!(findings[6].user.as_deref(), Some(&b"alice"[..]));
-    }
-
-    #[test]
-    fn weak_formats_warn_and_strong_ones_do_not() {
-        for hash in [
-            APR1,
-            "$1$abc$def",
-            SHA,
-            "{SSHA}abcdefgh",
-            "{PLAIN}pw",
-            "abJnggxhB/yWI",
-        ] {
-            let findings = generic(format!("u:{hash}\n").as_bytes());
-            assert_eq!(kinds(&findings), vec![(1, Kind::WeakAlgorithm)], "{hash}");
-            assert_eq!(findings[0].severity, Severity::Warning);
-        }
-        for hash in [BCRYPT, "$5$abc$def", "$6$rounds=10000$abc$def"] {
-            assert!(
-                generic(format!("u:{hash}\n").as_bytes()).is_empty(),
-                "{hash}"
-            );
-        }
     }
 
     #[test]
@@ -818,61 +706,6 @@ mod tests {
     }
 
     #[test]
-    fn servers_asked_for_refuse_what_they_cannot_verify() {
-        let input = format!("bob:{BCRYPT}\nalice:{APR1}\n");
-        let findings = for_servers(input.as_bytes(), &[Server::Registry]);
-        assert_eq!(kinds(&findings), vec![(2, Kind::UnsupportedByServer)]);
-        assert_eq!(findings[0].severity, Severity::Error);
-        assert!(
-            findings[0]
-                .message
-                .contains("the Docker registry accepts only bcrypt, so user alice cannot log in"),
-            "{}",
-            findings[0].message
-        );
-        let envoy = for_servers(input.as_bytes(), &[Server::Envoy]);
-        assert_eq!(
-            kinds(&envoy),
-            vec![
-                (1, Kind::UnsupportedByServer),
-                (2, Kind::UnsupportedByServer)
-            ]
-        );
-        assert!(
-            envoy[0]
-                .message
-                .contains("Envoy accepts only {SHA} (SHA-1)")
-        );
-        assert!(envoy[0].message.contains(
-            "Envoy accepts only {SHA} (SHA-1) and refuses the whole file, so nobody can log in"
-        ));
-    }
-
-    #[test]
-    fn require_bcrypt_and_min_cost() {
-        let input = format!("a:{APR1}\nb:{BCRYPT_5}\nc:{BCRYPT}\n");
-        let options = CheckOptions {
-            require_bcrypt: true,
-            ..CheckOptions::default()
-        };
-        let (findings, summary) = run(input.as_bytes(), &options);
-        assert_eq!(
-            kinds(&findings),
-            vec![(1, Kind::NotRequiredAlgorithm), (2, Kind::LowCost)]
-        );
-        assert_eq!((summary.errors, summary.warnings), (1, 1));
-
-        let options = CheckOptions {
-            min_cost: BcryptCost::new(4).unwrap(),
-            ..CheckOptions::default()
-        };
-        let (findings, summary) = run(input.as_bytes(), &options);
-        assert_eq!(kinds(&findings), vec![(1, Kind::WeakAlgorithm)]);
-        assert!(!summary.fails(false));
-        assert!(summary.fails(true));
-    }
-
-    #[test]
     fn leading_white_space_breaks_nginx_only() {
         let input = format!("  alice:{BCRYPT}\n");
         let findings = for_servers(input.as_bytes(), &[Server::Nginx, Server::Apache]);
@@ -889,5 +722,26 @@ mod tests {
         for finding in findings {
             assert!(!finding.message.contains("hunter2"), "{}", finding.message);
         }
+    }
+
+    /// Traefik's `users` option (labels, command line) is split at ','.
+    #[test]
+    fn a_comma_in_a_user_name_warns_for_traefik_only() {
+        let input = format!("team,ops:{BCRYPT}\n");
+        let findings = for_servers(input.as_bytes(), &[Server::Traefik]);
+        let finding = only(&findings, Kind::SeparatorInUser);
+        assert_eq!(finding.severity, Severity::Warning);
+        assert_eq!(finding.servers, vec![Server::Traefik]);
+        assert!(
+            finding.message.starts_with("user team,ops: "),
+            "{}",
+            finding.message
+        );
+        assert!(finding.message.contains("usersFile"), "{}", finding.message);
+        assert!(for_servers(input.as_bytes(), &[Server::Nginx, Server::Registry]).is_empty());
+        assert_eq!(
+            kinds(&generic(input.as_bytes())),
+            vec![(1, Kind::SeparatorInUser)]
+        );
     }
 }

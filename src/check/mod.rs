@@ -23,6 +23,7 @@
 //! |---|---|
 //! | `servers.rs` | the server table: what each server does with a file, as data ([`SERVERS`]) |
 //! | `findings.rs` | per-line findings: what the servers of the table make of each line |
+//! | `hashes.rs` | the findings about an entry's hash: its format, its shape (malformed, unsupported), its cost |
 //! | `duplicates.rs` | the duplicate finder: users listed more than once, in flat memory |
 //!
 //! This file holds the public API: [`check`], [`check_file`], the options
@@ -30,6 +31,7 @@
 
 mod duplicates;
 mod findings;
+mod hashes;
 mod servers;
 
 use std::fs::File;
@@ -107,10 +109,21 @@ pub enum Kind {
     NotRequiredAlgorithm,
     WeakAlgorithm,
     LowCost,
+    /// A hash of a scheme htpass knows, in a shape nothing verifies.
+    MalformedHash,
+    /// A scheme no server considered verifies (`{SSHA256}`, `{SMD5}`).
+    UnsupportedScheme,
+    /// A scheme the servers considered verify through the system crypt(3)
+    /// but htpass cannot (yescrypt).
+    UnverifiableByHtpass,
+    /// A cost that makes each login take about a second or more.
+    SlowHash,
+    /// A user name holding the byte a server's inline user list splits at.
+    SeparatorInUser,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 19] = [
         Kind::MalformedLine,
         Kind::EmptyUser,
         Kind::EmptyHash,
@@ -125,6 +138,11 @@ impl Kind {
         Kind::NotRequiredAlgorithm,
         Kind::WeakAlgorithm,
         Kind::LowCost,
+        Kind::MalformedHash,
+        Kind::UnsupportedScheme,
+        Kind::UnverifiableByHtpass,
+        Kind::SlowHash,
+        Kind::SeparatorInUser,
     ];
 
     /// The kebab-case name (`--format json`'s `code`).
@@ -144,13 +162,22 @@ impl Kind {
             Kind::NotRequiredAlgorithm => "not-required-algorithm",
             Kind::WeakAlgorithm => "weak-algorithm",
             Kind::LowCost => "low-cost",
+            Kind::MalformedHash => "malformed-hash",
+            Kind::UnsupportedScheme => "unsupported-scheme",
+            Kind::UnverifiableByHtpass => "unverifiable-by-htpass",
+            Kind::SlowHash => "slow-hash",
+            Kind::SeparatorInUser => "separator-in-user",
         }
     }
 
     /// How bad a finding of this kind is.
     pub fn severity(self) -> Severity {
         match self {
-            Kind::WeakAlgorithm | Kind::LowCost => Severity::Warning,
+            Kind::WeakAlgorithm
+            | Kind::LowCost
+            | Kind::UnverifiableByHtpass
+            | Kind::SlowHash
+            | Kind::SeparatorInUser => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -265,6 +292,12 @@ mod tests {
         "$2y$05$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234";
     pub(super) const APR1: &str = "$apr1$abcdefgh$ABCDEFGHIJKLMNOPQRSTUV";
     pub(super) const SHA: &str = "{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=";
+    pub(super) const MD5_CRYPT: &str = "$1$NVOHAf9a$PbQG/cnOVDfG8qgoshICL.";
+    pub(super) const SSHA: &str = "{SSHA}vFSAXA44/mvza7sDF+k4l4Poy21zYWx0c2FsdA==";
+    pub(super) const SHA256_CRYPT: &str =
+        "$5$uWLAivEMGMfh6vgP$91jbbRmcYT8qeUwLEeHlAI83KRLC3jXV/8LMM2QWYW7";
+    /// The specification's vector, with `rounds=10000`.
+    pub(super) const SHA512_ROUNDS: &str = "$6$rounds=10000$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.";
 
     pub(super) fn run(input: &[u8], options: &CheckOptions) -> (Vec<Finding>, Summary) {
         let mut findings = Vec::new();
@@ -286,6 +319,13 @@ mod tests {
             ..CheckOptions::default()
         };
         run(input, &options).0
+    }
+
+    /// The one finding of `kind` in `findings`.
+    pub(super) fn only(findings: &[Finding], kind: Kind) -> &Finding {
+        let found: Vec<&Finding> = findings.iter().filter(|f| f.kind == kind).collect();
+        assert_eq!(found.len(), 1, "one {kind:?} in {findings:?}");
+        found[0]
     }
 
     pub(super) fn kinds(findings: &[Finding]) -> Vec<(u64, Kind)> {

@@ -42,8 +42,21 @@
 //!   not 28 characters (so a CR, a trailing space or a `:comment` too).
 //! - A UTF-8 byte-order mark is white space to none of them: it becomes part
 //!   of the first user name.
+//! - nginx and Apache httpd hand every hash they do not compute themselves
+//!   to the system crypt(3). On a glibc system that is libxcrypt, which also
+//!   verifies schemes htpass cannot (yescrypt, scrypt, BSDi's `_`...: see
+//!   [`crate::hash::unsupported`]); checked live with nginx 1.22.1 and
+//!   `mkpasswd` hashes, which it verifies, as it refuses a `rounds=` with a
+//!   leading zero. The registry, Traefik and Envoy have no crypt(3).
+//! - Go's bcrypt (the registry, Traefik) reads the first 60 characters of a
+//!   bcrypt hash and ignores the rest; crypt_blowfish (nginx, Apache httpd)
+//!   compares all of it. Checked live (`tests/interop/shapes.rs`, which
+//!   holds every server's reading of a malformed hash to [`ServerRules::reads`]).
+//! - Traefik's `users` option (a docker-compose label, the command line, a
+//!   dynamic configuration file) is a list split at `,`; its `usersFile` and
+//!   a Kubernetes Secret hold one `USER:HASH` a line.
 
-use crate::hash::{Scheme, ShaVariant};
+use crate::hash::{Defect, Scheme, ShaVariant, Shape, Unsupported};
 
 /// A server whose reading of the file is applied (`htpass check --for`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -109,6 +122,9 @@ pub enum Format {
     Ssha,
     /// `{PLAIN}`.
     PlainTagged,
+    /// A scheme htpass names but cannot verify (`{SSHA256}`, `$y$`): only
+    /// the servers that hand hashes to the system crypt(3) may verify it.
+    Unsupported(&'static Unsupported),
     /// Anything else: a password in clear text, or garbage.
     BarePlain,
 }
@@ -132,6 +148,7 @@ impl Format {
             Scheme::Sha1 => Format::Sha1,
             Scheme::Ssha => Format::Ssha,
             Scheme::PlainTagged => Format::PlainTagged,
+            Scheme::Unsupported(row) => Format::Unsupported(row),
             Scheme::BarePlain => Format::BarePlain,
         }
     }
@@ -148,6 +165,7 @@ impl Format {
             Format::Sha1 => "{SHA} (SHA-1)",
             Format::Ssha => "{SSHA} (salted SHA-1)",
             Format::PlainTagged => "{PLAIN}",
+            Format::Unsupported(row) => row.label,
             Format::BarePlain => "bare plain-text",
         }
     }
@@ -163,7 +181,11 @@ impl Format {
                 Some("uses only the first 8 characters of the password and is cracked in minutes")
             }
             Format::PlainTagged => Some("stores the password in clear text"),
-            Format::Bcrypt | Format::Sha256Crypt | Format::Sha512Crypt | Format::BarePlain => None,
+            Format::Bcrypt
+            | Format::Sha256Crypt
+            | Format::Sha512Crypt
+            | Format::Unsupported(_)
+            | Format::BarePlain => None,
         }
     }
 }
@@ -227,8 +249,12 @@ pub struct ServerRules {
     pub server: Server,
     /// How messages name it.
     pub name: &'static str,
-    /// The hash formats it verifies.
+    /// The hash formats it verifies itself.
     pub accepts: &'static [Format],
+    /// Whether it hands a hash it does not know to the system crypt(3),
+    /// which on a glibc system (libxcrypt) verifies more schemes than
+    /// htpass does: yescrypt, scrypt, BSDi's (see [`Unsupported`]).
+    pub system_crypt: bool,
     /// Which entry of a user listed twice it uses.
     pub duplicates: Duplicates,
     /// A line that is not blank, a comment or `USER:HASH`.
@@ -245,11 +271,47 @@ pub struct ServerRules {
     pub byte_order_mark: Reading,
     /// An entry it cannot use: an empty hash, a format it does not accept.
     pub unusable_entry: Reading,
+    /// A `{SHA}` hash that is not 28 characters after the tag.
+    pub sha1_length: Reading,
+    /// A bcrypt hash with characters after its 60th. Any other malformed
+    /// hash of a format it accepts locks its user out ([`ServerRules::reads`]).
+    pub bcrypt_trailing: Reading,
+    /// The byte its inline user list (given in its own configuration, not
+    /// from a file) is split at: a user whose name holds it can be given
+    /// only from a file.
+    pub list_separator: Option<u8>,
 }
 
 impl ServerRules {
+    /// Whether it verifies hashes of `format` (when they are sound).
     pub fn accepts(&self, format: Format) -> bool {
-        self.accepts.contains(&format)
+        match format {
+            Format::Unsupported(row) => self.system_crypt && row.system_crypt,
+            format => self.accepts.contains(&format),
+        }
+    }
+
+    /// What it does with an entry whose hash has this shape: `Ignored`
+    /// when it verifies it.
+    pub fn reads(&self, shape: Shape) -> Reading {
+        let format = Format::of(shape.scheme());
+        if !self.accepts(format) {
+            return self.unusable_entry;
+        }
+        match shape {
+            Shape::Sound(_) | Shape::Unsupported(_) => Reading::Ignored,
+            Shape::Malformed { defect, .. } => match defect {
+                Defect::Sha1Length => self.sha1_length,
+                Defect::BcryptTrailing => self.bcrypt_trailing,
+                _ => Reading::UserLocked,
+            },
+        }
+    }
+
+    /// Whether it lets the right password in for an entry whose hash has
+    /// this shape.
+    pub fn verifies(&self, shape: Shape) -> bool {
+        self.reads(shape) == Reading::Ignored
     }
 }
 
@@ -260,6 +322,7 @@ pub static SERVERS: [ServerRules; 5] = [
         server: Server::Registry,
         name: "the Docker registry",
         accepts: &[Format::Bcrypt],
+        system_crypt: false,
         duplicates: Duplicates::Last,
         malformed_line: Reading::RefusesFile,
         carriage_return: Reading::Ignored,
@@ -268,6 +331,9 @@ pub static SERVERS: [ServerRules; 5] = [
         second_colon: Reading::Ignored,
         byte_order_mark: Reading::KeptInUser,
         unusable_entry: Reading::UserLocked,
+        sha1_length: Reading::UserLocked,
+        bcrypt_trailing: Reading::Ignored,
+        list_separator: None,
     },
     ServerRules {
         server: Server::Nginx,
@@ -285,6 +351,7 @@ pub static SERVERS: [ServerRules; 5] = [
             Format::Ssha,
             Format::PlainTagged,
         ],
+        system_crypt: true,
         duplicates: Duplicates::First,
         malformed_line: Reading::Ignored,
         carriage_return: Reading::Ignored,
@@ -293,6 +360,9 @@ pub static SERVERS: [ServerRules; 5] = [
         second_colon: Reading::EndsHash,
         byte_order_mark: Reading::KeptInUser,
         unusable_entry: Reading::UserLocked,
+        sha1_length: Reading::UserLocked,
+        bcrypt_trailing: Reading::UserLocked,
+        list_separator: None,
     },
     ServerRules {
         server: Server::Apache,
@@ -307,6 +377,7 @@ pub static SERVERS: [ServerRules; 5] = [
             Format::DesCrypt,
             Format::Sha1,
         ],
+        system_crypt: true,
         duplicates: Duplicates::First,
         malformed_line: Reading::Ignored,
         carriage_return: Reading::Ignored,
@@ -315,11 +386,15 @@ pub static SERVERS: [ServerRules; 5] = [
         second_colon: Reading::EndsHash,
         byte_order_mark: Reading::KeptInUser,
         unusable_entry: Reading::UserLocked,
+        sha1_length: Reading::UserLocked,
+        bcrypt_trailing: Reading::UserLocked,
+        list_separator: None,
     },
     ServerRules {
         server: Server::Traefik,
         name: "Traefik",
         accepts: &[Format::Bcrypt, Format::Apr1, Format::Md5Crypt, Format::Sha1],
+        system_crypt: false,
         duplicates: Duplicates::Last,
         malformed_line: Reading::RefusesFile,
         carriage_return: Reading::Ignored,
@@ -328,11 +403,15 @@ pub static SERVERS: [ServerRules; 5] = [
         second_colon: Reading::RefusesFile,
         byte_order_mark: Reading::KeptInUser,
         unusable_entry: Reading::UserLocked,
+        sha1_length: Reading::UserLocked,
+        bcrypt_trailing: Reading::Ignored,
+        list_separator: Some(b','),
     },
     ServerRules {
         server: Server::Envoy,
         name: "Envoy",
         accepts: &[Format::Sha1],
+        system_crypt: false,
         duplicates: Duplicates::RefusesFile,
         malformed_line: Reading::RefusesFile,
         carriage_return: Reading::RefusesFile,
@@ -341,6 +420,9 @@ pub static SERVERS: [ServerRules; 5] = [
         second_colon: Reading::RefusesFile,
         byte_order_mark: Reading::KeptInUser,
         unusable_entry: Reading::RefusesFile,
+        sha1_length: Reading::RefusesFile,
+        bcrypt_trailing: Reading::UserLocked,
+        list_separator: None,
     },
 ];
 
@@ -420,6 +502,29 @@ mod tests {
                 vec![Server::Nginx, Server::Apache]
             );
         }
+    }
+
+    #[test]
+    fn the_table_says_who_uses_the_system_crypt_and_splits_user_lists() {
+        assert_eq!(
+            rules_where(|rules| rules.system_crypt),
+            vec![Server::Nginx, Server::Apache]
+        );
+        let yescrypt = crate::hash::unsupported::detect(b"$y$j9T$salt$hash").unwrap();
+        assert_eq!(
+            rules_where(|rules| rules.accepts(Format::Unsupported(yescrypt))),
+            vec![Server::Nginx, Server::Apache]
+        );
+        let ssha256 = crate::hash::unsupported::detect(b"{SSHA256}x").unwrap();
+        assert!(rules_where(|rules| rules.accepts(Format::Unsupported(ssha256))).is_empty());
+        assert_eq!(
+            rules_where(|rules| rules.sha1_length == Reading::RefusesFile),
+            vec![Server::Envoy]
+        );
+        assert_eq!(
+            rules_where(|rules| rules.list_separator == Some(b',')),
+            vec![Server::Traefik]
+        );
     }
 
     #[test]
