@@ -34,7 +34,6 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Lint a file for the servers that will read it (exit 7 on an error)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('manpages', 'manpages', [CompletionResultType]::ParameterValue, 'Write the man pages (roff) into DIR; `man/htpass*.1` are made with it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -47,14 +46,14 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
             [CompletionResult]::new('--rounds', '--rounds', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
-            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from the environment variable VAR')
-            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of the file PATH')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (other users can see it in `ps`; prefer the options above)')
-            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (other users can see it in `ps`; prefer the options above)')
+            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from the environment variable VAR, less one trailing newline (\n or \r\n), as from the other sources')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of the file PATH, without its line ending')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Make up a random password of LEN letters and digits (default 24) and print it once')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace FILE if it exists')
-            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input, without its line ending')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -71,15 +70,15 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
             [CompletionResult]::new('--rounds', '--rounds', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
-            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from the environment variable VAR')
-            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of the file PATH')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (other users can see it in `ps`; prefer the options above)')
-            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (other users can see it in `ps`; prefer the options above)')
+            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from the environment variable VAR, less one trailing newline (\n or \r\n), as from the other sources')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of the file PATH, without its line ending')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Make up a random password of LEN letters and digits (default 24) and print it once')
             [CompletionResult]::new('--batch', '--batch', [CompletionResultType]::ParameterName, 'Add or update every user of `user:password` lines read from standard input (or --from), hashed in parallel, written once')
             [CompletionResult]::new('--no-update', '--no-update', [CompletionResultType]::ParameterName, 'Fail (exit 1) instead of changing the password of an existing user')
             [CompletionResult]::new('--rehash', '--rehash', [CompletionResultType]::ParameterName, 'Write a new hash even when the stored one already matches')
-            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input, without its line ending')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -87,12 +86,12 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             break
         }
         'htpass;verify' {
-            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from the environment variable VAR')
-            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of the file PATH')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (other users can see it in `ps`; prefer the options above)')
-            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (other users can see it in `ps`; prefer the options above)')
+            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from the environment variable VAR, less one trailing newline (\n or \r\n), as from the other sources')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of the file PATH, without its line ending')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password')
             [CompletionResult]::new('--allow-plain', '--allow-plain', [CompletionResultType]::ParameterName, 'Accept a bare plain-text entry (Apache on Linux, nginx and the Docker registry do not)')
-            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input, without its line ending')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -123,6 +122,8 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The Secret''s namespace [default: none, so kubectl''s current one]')
             [CompletionResult]::new('--secret-key', '--secret-key', [CompletionResultType]::ParameterName, 'The data key that holds the file [default: auth, or as --for says]')
             [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, ''-'', ''_'' and ''.''')
+            [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure)')
             [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure)')
             [CompletionResult]::new('--bcrypt-variant', '--bcrypt-variant', [CompletionResultType]::ParameterName, 'The bcrypt prefix to write, for readers that insist on one [default: 2y]')
@@ -130,12 +131,12 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
             [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
             [CompletionResult]::new('--rounds', '--rounds', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
-            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from the environment variable VAR')
-            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of the file PATH')
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself (other users can see it in `ps`; prefer the options above)')
-            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself (other users can see it in `ps`; prefer the options above)')
+            [CompletionResult]::new('--password-env', '--password-env', [CompletionResultType]::ParameterName, 'Read the password from the environment variable VAR, less one trailing newline (\n or \r\n), as from the other sources')
+            [CompletionResult]::new('--password-file', '--password-file', [CompletionResultType]::ParameterName, 'Read the password from the first line of the file PATH, without its line ending')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password')
+            [CompletionResult]::new('--password', '--password', [CompletionResultType]::ParameterName, 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password')
             [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'Make up a random password of LEN letters and digits (default 24) and print it once')
-            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input')
+            [CompletionResult]::new('--password-stdin', '--password-stdin', [CompletionResultType]::ParameterName, 'Read the password from the first line of standard input, without its line ending')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -160,6 +161,8 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The Secret''s namespace [default: none, so kubectl''s current one]')
             [CompletionResult]::new('--secret-key', '--secret-key', [CompletionResultType]::ParameterName, 'The data key that holds the file [default: auth, or as --for says]')
             [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)')
+            [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, ''-'', ''_'' and ''.''')
+            [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -169,13 +172,6 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
         'htpass;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'htpass;manpages' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
@@ -190,7 +186,6 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Lint a file for the servers that will read it (exit 7 on an error)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('manpages', 'manpages', [CompletionResultType]::ParameterValue, 'Write the man pages (roff) into DIR; `man/htpass*.1` are made with it')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -219,9 +214,6 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             break
         }
         'htpass;help;completions' {
-            break
-        }
-        'htpass;help;manpages' {
             break
         }
         'htpass;help;help' {

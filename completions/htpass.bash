@@ -43,9 +43,6 @@ _htpass() {
             htpass,list)
                 cmd="htpass__subcmd__list"
                 ;;
-            htpass,manpages)
-                cmd="htpass__subcmd__manpages"
-                ;;
             htpass,verify)
                 cmd="htpass__subcmd__verify"
                 ;;
@@ -76,9 +73,6 @@ _htpass() {
             htpass__subcmd__help,list)
                 cmd="htpass__subcmd__help__subcmd__list"
                 ;;
-            htpass__subcmd__help,manpages)
-                cmd="htpass__subcmd__help__subcmd__manpages"
-                ;;
             htpass__subcmd__help,verify)
                 cmd="htpass__subcmd__help__subcmd__verify"
                 ;;
@@ -89,7 +83,7 @@ _htpass() {
 
     case "${cmd}" in
         htpass)
-            opts="-h -V --help --version create add verify delete list hash check export completions manpages help"
+            opts="-h -V --help --version create add verify delete list hash check export completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -297,7 +291,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__export)
-            opts="-h -V --format --secret-name --namespace --secret-key --for --help --version"
+            opts="-h -V --format --secret-name --namespace --secret-key --for --label --annotation --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -323,6 +317,14 @@ _htpass() {
                     COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway" -- "${cur}"))
                     return 0
                     ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -331,7 +333,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__hash)
-            opts="-a -C -r -p -h -V --format --secret-name --namespace --secret-key --for --algorithm --bcrypt-variant --cost --rounds --password-stdin --password-env --password-file --password --generate --help --version"
+            opts="-a -C -r -p -h -V --format --secret-name --namespace --secret-key --for --label --annotation --algorithm --bcrypt-variant --cost --rounds --password-stdin --password-env --password-file --password --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -355,6 +357,14 @@ _htpass() {
                     ;;
                 --for)
                     COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway" -- "${cur}"))
+                    return 0
+                    ;;
+                --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --annotation)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --algorithm)
@@ -413,7 +423,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__help)
-            opts="create add verify delete list hash check export completions manpages help"
+            opts="create add verify delete list hash check export completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -552,20 +562,6 @@ _htpass() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        htpass__subcmd__help__subcmd__manpages)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         htpass__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -591,20 +587,6 @@ _htpass() {
                     COMPREPLY=($(compgen -W "line json" -- "${cur}"))
                     return 0
                     ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        htpass__subcmd__manpages)
-            opts="-h -V --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

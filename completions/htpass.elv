@@ -31,7 +31,6 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
             cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
             cand completions 'Print a shell completion script'
-            cand manpages 'Write the man pages (roff) into DIR; `man/htpass*.1` are made with it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'htpass;create'= {
@@ -43,14 +42,14 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
             cand -r 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
             cand --rounds 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
-            cand --password-env 'Read the password from the environment variable VAR'
-            cand --password-file 'Read the password from the first line of the file PATH'
-            cand -p 'The password itself (other users can see it in `ps`; prefer the options above)'
-            cand --password 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --password-env 'Read the password from the environment variable VAR, less one trailing newline (\n or \r\n), as from the other sources'
+            cand --password-file 'Read the password from the first line of the file PATH, without its line ending'
+            cand -p 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password'
+            cand --password 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password'
             cand --generate 'Make up a random password of LEN letters and digits (default 24) and print it once'
             cand -f 'Replace FILE if it exists'
             cand --force 'Replace FILE if it exists'
-            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --password-stdin 'Read the password from the first line of standard input, without its line ending'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -66,27 +65,27 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
             cand -r 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
             cand --rounds 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
-            cand --password-env 'Read the password from the environment variable VAR'
-            cand --password-file 'Read the password from the first line of the file PATH'
-            cand -p 'The password itself (other users can see it in `ps`; prefer the options above)'
-            cand --password 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --password-env 'Read the password from the environment variable VAR, less one trailing newline (\n or \r\n), as from the other sources'
+            cand --password-file 'Read the password from the first line of the file PATH, without its line ending'
+            cand -p 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password'
+            cand --password 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password'
             cand --generate 'Make up a random password of LEN letters and digits (default 24) and print it once'
             cand --batch 'Add or update every user of `user:password` lines read from standard input (or --from), hashed in parallel, written once'
             cand --no-update 'Fail (exit 1) instead of changing the password of an existing user'
             cand --rehash 'Write a new hash even when the stored one already matches'
-            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --password-stdin 'Read the password from the first line of standard input, without its line ending'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
         }
         &'htpass;verify'= {
-            cand --password-env 'Read the password from the environment variable VAR'
-            cand --password-file 'Read the password from the first line of the file PATH'
-            cand -p 'The password itself (other users can see it in `ps`; prefer the options above)'
-            cand --password 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --password-env 'Read the password from the environment variable VAR, less one trailing newline (\n or \r\n), as from the other sources'
+            cand --password-file 'Read the password from the first line of the file PATH, without its line ending'
+            cand -p 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password'
+            cand --password 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password'
             cand --allow-plain 'Accept a bare plain-text entry (Apache on Linux, nginx and the Docker registry do not)'
-            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --password-stdin 'Read the password from the first line of standard input, without its line ending'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -114,6 +113,8 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand --namespace 'The Secret''s namespace [default: none, so kubectl''s current one]'
             cand --secret-key 'The data key that holds the file [default: auth, or as --for says]'
             cand --for 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)'
+            cand --label 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, ''-'', ''_'' and ''.'''
+            cand --annotation 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text'
             cand -a 'The hash algorithm (sha1, crypt and plain are insecure)'
             cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure)'
             cand --bcrypt-variant 'The bcrypt prefix to write, for readers that insist on one [default: 2y]'
@@ -121,12 +122,12 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
             cand -r 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
             cand --rounds 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
-            cand --password-env 'Read the password from the environment variable VAR'
-            cand --password-file 'Read the password from the first line of the file PATH'
-            cand -p 'The password itself (other users can see it in `ps`; prefer the options above)'
-            cand --password 'The password itself (other users can see it in `ps`; prefer the options above)'
+            cand --password-env 'Read the password from the environment variable VAR, less one trailing newline (\n or \r\n), as from the other sources'
+            cand --password-file 'Read the password from the first line of the file PATH, without its line ending'
+            cand -p 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password'
+            cand --password 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password'
             cand --generate 'Make up a random password of LEN letters and digits (default 24) and print it once'
-            cand --password-stdin 'Read the password from the first line of standard input'
+            cand --password-stdin 'Read the password from the first line of standard input, without its line ending'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -149,6 +150,8 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand --namespace 'The Secret''s namespace [default: none, so kubectl''s current one]'
             cand --secret-key 'The data key that holds the file [default: auth, or as --for says]'
             cand --for 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)'
+            cand --label 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, ''-'', ''_'' and ''.'''
+            cand --annotation 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -157,12 +160,6 @@ set edit:completion:arg-completer[htpass] = {|@words|
         &'htpass;completions'= {
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'htpass;manpages'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -176,7 +173,6 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
             cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
             cand completions 'Print a shell completion script'
-            cand manpages 'Write the man pages (roff) into DIR; `man/htpass*.1` are made with it'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'htpass;help;create'= {
@@ -196,8 +192,6 @@ set edit:completion:arg-completer[htpass] = {|@words|
         &'htpass;help;export'= {
         }
         &'htpass;help;completions'= {
-        }
-        &'htpass;help;manpages'= {
         }
         &'htpass;help;help'= {
         }

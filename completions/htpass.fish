@@ -35,7 +35,6 @@ complete -c htpass -n "__fish_htpass_needs_command" -f -a "hash" -d 'Print a has
 complete -c htpass -n "__fish_htpass_needs_command" -f -a "check" -d 'Lint a file for the servers that will read it (exit 7 on an error)'
 complete -c htpass -n "__fish_htpass_needs_command" -f -a "export" -d 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
 complete -c htpass -n "__fish_htpass_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c htpass -n "__fish_htpass_needs_command" -f -a "manpages" -d 'Write the man pages (roff) into DIR; `man/htpass*.1` are made with it'
 complete -c htpass -n "__fish_htpass_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c htpass -n "__fish_htpass_using_subcommand create" -l format -d 'Also print the new entry on stdout' -r -f -a "line\t'USER:HASH (the hash alone without a user)'
 hash\t'The hash alone'
@@ -52,12 +51,12 @@ complete -c htpass -n "__fish_htpass_using_subcommand create" -l bcrypt-variant 
 2a\t''"
 complete -c htpass -n "__fish_htpass_using_subcommand create" -s C -l cost -d 'bcrypt cost, 4 to 31 [default: 10]' -r
 complete -c htpass -n "__fish_htpass_using_subcommand create" -s r -l rounds -d 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]' -r
-complete -c htpass -n "__fish_htpass_using_subcommand create" -l password-env -d 'Read the password from the environment variable VAR' -r
-complete -c htpass -n "__fish_htpass_using_subcommand create" -l password-file -d 'Read the password from the first line of the file PATH' -r -F
-complete -c htpass -n "__fish_htpass_using_subcommand create" -s p -l password -d 'The password itself (other users can see it in `ps`; prefer the options above)' -r
+complete -c htpass -n "__fish_htpass_using_subcommand create" -l password-env -d 'Read the password from the environment variable VAR, less one trailing newline (\\n or \\r\\n), as from the other sources' -r
+complete -c htpass -n "__fish_htpass_using_subcommand create" -l password-file -d 'Read the password from the first line of the file PATH, without its line ending' -r -F
+complete -c htpass -n "__fish_htpass_using_subcommand create" -s p -l password -d 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password' -r
 complete -c htpass -n "__fish_htpass_using_subcommand create" -l generate -d 'Make up a random password of LEN letters and digits (default 24) and print it once' -r
 complete -c htpass -n "__fish_htpass_using_subcommand create" -s f -l force -d 'Replace FILE if it exists'
-complete -c htpass -n "__fish_htpass_using_subcommand create" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c htpass -n "__fish_htpass_using_subcommand create" -l password-stdin -d 'Read the password from the first line of standard input, without its line ending'
 complete -c htpass -n "__fish_htpass_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c htpass -n "__fish_htpass_using_subcommand create" -s V -l version -d 'Print version'
 complete -c htpass -n "__fish_htpass_using_subcommand add" -l from -d 'With --batch: read the lines from PATH instead of standard input' -r -F
@@ -76,21 +75,21 @@ complete -c htpass -n "__fish_htpass_using_subcommand add" -l bcrypt-variant -d 
 2a\t''"
 complete -c htpass -n "__fish_htpass_using_subcommand add" -s C -l cost -d 'bcrypt cost, 4 to 31 [default: 10]' -r
 complete -c htpass -n "__fish_htpass_using_subcommand add" -s r -l rounds -d 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]' -r
-complete -c htpass -n "__fish_htpass_using_subcommand add" -l password-env -d 'Read the password from the environment variable VAR' -r
-complete -c htpass -n "__fish_htpass_using_subcommand add" -l password-file -d 'Read the password from the first line of the file PATH' -r -F
-complete -c htpass -n "__fish_htpass_using_subcommand add" -s p -l password -d 'The password itself (other users can see it in `ps`; prefer the options above)' -r
+complete -c htpass -n "__fish_htpass_using_subcommand add" -l password-env -d 'Read the password from the environment variable VAR, less one trailing newline (\\n or \\r\\n), as from the other sources' -r
+complete -c htpass -n "__fish_htpass_using_subcommand add" -l password-file -d 'Read the password from the first line of the file PATH, without its line ending' -r -F
+complete -c htpass -n "__fish_htpass_using_subcommand add" -s p -l password -d 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password' -r
 complete -c htpass -n "__fish_htpass_using_subcommand add" -l generate -d 'Make up a random password of LEN letters and digits (default 24) and print it once' -r
 complete -c htpass -n "__fish_htpass_using_subcommand add" -l batch -d 'Add or update every user of `user:password` lines read from standard input (or --from), hashed in parallel, written once'
 complete -c htpass -n "__fish_htpass_using_subcommand add" -l no-update -d 'Fail (exit 1) instead of changing the password of an existing user'
 complete -c htpass -n "__fish_htpass_using_subcommand add" -l rehash -d 'Write a new hash even when the stored one already matches'
-complete -c htpass -n "__fish_htpass_using_subcommand add" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c htpass -n "__fish_htpass_using_subcommand add" -l password-stdin -d 'Read the password from the first line of standard input, without its line ending'
 complete -c htpass -n "__fish_htpass_using_subcommand add" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c htpass -n "__fish_htpass_using_subcommand add" -s V -l version -d 'Print version'
-complete -c htpass -n "__fish_htpass_using_subcommand verify" -l password-env -d 'Read the password from the environment variable VAR' -r
-complete -c htpass -n "__fish_htpass_using_subcommand verify" -l password-file -d 'Read the password from the first line of the file PATH' -r -F
-complete -c htpass -n "__fish_htpass_using_subcommand verify" -s p -l password -d 'The password itself (other users can see it in `ps`; prefer the options above)' -r
+complete -c htpass -n "__fish_htpass_using_subcommand verify" -l password-env -d 'Read the password from the environment variable VAR, less one trailing newline (\\n or \\r\\n), as from the other sources' -r
+complete -c htpass -n "__fish_htpass_using_subcommand verify" -l password-file -d 'Read the password from the first line of the file PATH, without its line ending' -r -F
+complete -c htpass -n "__fish_htpass_using_subcommand verify" -s p -l password -d 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password' -r
 complete -c htpass -n "__fish_htpass_using_subcommand verify" -l allow-plain -d 'Accept a bare plain-text entry (Apache on Linux, nginx and the Docker registry do not)'
-complete -c htpass -n "__fish_htpass_using_subcommand verify" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c htpass -n "__fish_htpass_using_subcommand verify" -l password-stdin -d 'Read the password from the first line of standard input, without its line ending'
 complete -c htpass -n "__fish_htpass_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c htpass -n "__fish_htpass_using_subcommand verify" -s V -l version -d 'Print version'
 complete -c htpass -n "__fish_htpass_using_subcommand delete" -l ignore-missing -d 'Delete the users that exist and only report the others (exit 0)'
@@ -104,14 +103,16 @@ complete -c htpass -n "__fish_htpass_using_subcommand list" -s V -l version -d '
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l format -d 'What to print' -r -f -a "line\t'USER:HASH (the hash alone without a user)'
 hash\t'The hash alone'
 json\t'One JSON object with user, hash, line (and password with --generate)'
-compose\t'USER:HASH with every `$` doubled, for docker-compose files (Traefik labels)'
-k8s-secret\t'A v1 Secret manifest holding the USER:HASH line, for `kubectl apply -f -`'"
+compose\t'USER:HASH for inside a double-quoted string of a docker-compose file (Traefik\'s basicauth.users label): `"` and `\\` escaped, every `$` doubled; a USER with \',\' is refused (exit 6)'
+k8s-secret\t'A v1 Secret manifest holding the USER:HASH line, every value quoted, for `kubectl apply -f -`'"
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l secret-name -d 'The Secret\'s name [default: basic-auth]' -r
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l namespace -d 'The Secret\'s namespace [default: none, so kubectl\'s current one]' -r
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l secret-key -d 'The data key that holds the file [default: auth, or as --for says]' -r
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l for -d 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)' -r -f -a "ingress-nginx\t'ingress-nginx\'s auth-secret: key `auth`'
 traefik\t'Traefik\'s basicAuth secret: key `users`'
 envoy-gateway\t'Envoy Gateway\'s basicAuth secret: key `.htpasswd`'"
+complete -c htpass -n "__fish_htpass_using_subcommand hash" -l label -d 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, \'-\', \'_\' and \'.\'' -r
+complete -c htpass -n "__fish_htpass_using_subcommand hash" -l annotation -d 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text' -r
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -s a -l algorithm -d 'The hash algorithm (sha1, crypt and plain are insecure)' -r -f -a "bcrypt\t''
 apr1\t''
 sha256\t''
@@ -124,11 +125,11 @@ complete -c htpass -n "__fish_htpass_using_subcommand hash" -l bcrypt-variant -d
 2a\t''"
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -s C -l cost -d 'bcrypt cost, 4 to 31 [default: 10]' -r
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -s r -l rounds -d 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]' -r
-complete -c htpass -n "__fish_htpass_using_subcommand hash" -l password-env -d 'Read the password from the environment variable VAR' -r
-complete -c htpass -n "__fish_htpass_using_subcommand hash" -l password-file -d 'Read the password from the first line of the file PATH' -r -F
-complete -c htpass -n "__fish_htpass_using_subcommand hash" -s p -l password -d 'The password itself (other users can see it in `ps`; prefer the options above)' -r
+complete -c htpass -n "__fish_htpass_using_subcommand hash" -l password-env -d 'Read the password from the environment variable VAR, less one trailing newline (\\n or \\r\\n), as from the other sources' -r
+complete -c htpass -n "__fish_htpass_using_subcommand hash" -l password-file -d 'Read the password from the first line of the file PATH, without its line ending' -r -F
+complete -c htpass -n "__fish_htpass_using_subcommand hash" -s p -l password -d 'The password itself, less one trailing newline (other users can see it in `ps`; prefer the options above). A VALUE that is an option name is refused: write --password=VALUE if it is the password' -r
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l generate -d 'Make up a random password of LEN letters and digits (default 24) and print it once' -r
-complete -c htpass -n "__fish_htpass_using_subcommand hash" -l password-stdin -d 'Read the password from the first line of standard input'
+complete -c htpass -n "__fish_htpass_using_subcommand hash" -l password-stdin -d 'Read the password from the first line of standard input, without its line ending'
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -s V -l version -d 'Print version'
 complete -c htpass -n "__fish_htpass_using_subcommand check" -l for -d 'Apply what these servers accept (repeat, or separate with commas)' -r -f -a "registry\t'The Docker registry (distribution, `auth: htpasswd`)'
@@ -143,8 +144,8 @@ json\t'One JSON object with the findings and a summary'"
 complete -c htpass -n "__fish_htpass_using_subcommand check" -l strict -d 'Fail (exit 7) on warnings too'
 complete -c htpass -n "__fish_htpass_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c htpass -n "__fish_htpass_using_subcommand check" -s V -l version -d 'Print version'
-complete -c htpass -n "__fish_htpass_using_subcommand export" -l format -d 'What to render' -r -f -a "k8s-secret\t'A v1 Secret manifest holding the file, for `kubectl apply -f -`'
-compose\t'The entries as USER:HASH joined by commas, every `$` doubled, for a docker-compose label such as Traefik\'s basicauth.users'
+complete -c htpass -n "__fish_htpass_using_subcommand export" -l format -d 'What to render' -r -f -a "k8s-secret\t'A v1 Secret manifest holding the file, every value quoted, for `kubectl apply -f -`'
+compose\t'The entries as USER:HASH joined by commas, for inside a double-quoted string of a docker-compose file (Traefik\'s basicauth.users label): `"` and `\\` escaped, every `$` doubled; an entry with \',\' is refused with its line number (exit 7)'
 json\t'A JSON array of objects with line_number, user, hash, algorithm, cost'"
 complete -c htpass -n "__fish_htpass_using_subcommand export" -l secret-name -d 'The Secret\'s name [default: basic-auth]' -r
 complete -c htpass -n "__fish_htpass_using_subcommand export" -l namespace -d 'The Secret\'s namespace [default: none, so kubectl\'s current one]' -r
@@ -152,20 +153,19 @@ complete -c htpass -n "__fish_htpass_using_subcommand export" -l secret-key -d '
 complete -c htpass -n "__fish_htpass_using_subcommand export" -l for -d 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)' -r -f -a "ingress-nginx\t'ingress-nginx\'s auth-secret: key `auth`'
 traefik\t'Traefik\'s basicAuth secret: key `users`'
 envoy-gateway\t'Envoy Gateway\'s basicAuth secret: key `.htpasswd`'"
+complete -c htpass -n "__fish_htpass_using_subcommand export" -l label -d 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, \'-\', \'_\' and \'.\'' -r
+complete -c htpass -n "__fish_htpass_using_subcommand export" -l annotation -d 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text' -r
 complete -c htpass -n "__fish_htpass_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c htpass -n "__fish_htpass_using_subcommand export" -s V -l version -d 'Print version'
 complete -c htpass -n "__fish_htpass_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c htpass -n "__fish_htpass_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c htpass -n "__fish_htpass_using_subcommand manpages" -s h -l help -d 'Print help'
-complete -c htpass -n "__fish_htpass_using_subcommand manpages" -s V -l version -d 'Print version'
-complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions manpages help" -f -a "create" -d 'Create a new file (refused if it exists), optionally with its first user'
-complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions manpages help" -f -a "add" -d 'Add a user, or change a user\'s password; creates FILE if missing'
-complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions manpages help" -f -a "verify" -d 'Check a user\'s password: exit 0 if it matches, 3 if not, 6 if the user is missing'
-complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions manpages help" -f -a "delete" -d 'Remove users from a file'
-complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions manpages help" -f -a "list" -d 'List the users of a file, one a line'
-complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions manpages help" -f -a "hash" -d 'Print a hash, or a USER:HASH line, without touching any file'
-complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions manpages help" -f -a "check" -d 'Lint a file for the servers that will read it (exit 7 on an error)'
-complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions manpages help" -f -a "export" -d 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
-complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions manpages help" -f -a "completions" -d 'Print a shell completion script'
-complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions manpages help" -f -a "manpages" -d 'Write the man pages (roff) into DIR; `man/htpass*.1` are made with it'
-complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions manpages help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions help" -f -a "create" -d 'Create a new file (refused if it exists), optionally with its first user'
+complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions help" -f -a "add" -d 'Add a user, or change a user\'s password; creates FILE if missing'
+complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions help" -f -a "verify" -d 'Check a user\'s password: exit 0 if it matches, 3 if not, 6 if the user is missing'
+complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions help" -f -a "delete" -d 'Remove users from a file'
+complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions help" -f -a "list" -d 'List the users of a file, one a line'
+complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions help" -f -a "hash" -d 'Print a hash, or a USER:HASH line, without touching any file'
+complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions help" -f -a "check" -d 'Lint a file for the servers that will read it (exit 7 on an error)'
+complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions help" -f -a "export" -d 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
+complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c htpass -n "__fish_htpass_using_subcommand help; and not __fish_seen_subcommand_from create add verify delete list hash check export completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -24,6 +24,9 @@ use crate::username::Username;
 /// 4096-byte password and CRLF fit, with room to spare.
 pub const MAX_LINE_BYTES: usize = 8192;
 
+/// U+FEFF as UTF-8: at the start of the input, not part of any name.
+const BYTE_ORDER_MARK: &[u8] = b"\xef\xbb\xbf";
+
 /// One `user:password` line.
 pub struct BatchEntry {
     /// 1-based line number in the input, for messages.
@@ -38,7 +41,9 @@ pub struct BatchEntry {
 /// [`Error::BatchLine`] naming `source_name` and its number.
 ///
 /// The password is everything after the first `:` (it may hold more), up
-/// to the line's end; a CR before the LF is dropped, so CRLF input works.
+/// to the line's end; a CR before the LF is dropped, so CRLF input works,
+/// and so is a UTF-8 byte-order mark at the very start of the input (Windows
+/// editors write one), which would otherwise begin the first user's name.
 /// Blank lines and lines starting with `#` are skipped.
 pub fn parse(
     mut reader: impl BufRead,
@@ -60,7 +65,10 @@ pub fn parse(
         if !read_line(&mut reader, &mut line).map_err(|problem| at(number, problem))? {
             break;
         }
-        let text = trim_line_ending(&line);
+        let mut text = trim_line_ending(&line);
+        if number == 1 {
+            text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
+        }
         if text.iter().all(u8::is_ascii_whitespace) || text.first() == Some(&b'#') {
             continue;
         }
@@ -296,6 +304,42 @@ mod tests {
         ));
         let line = [b"a:".to_vec(), vec![b'p'; 72]].concat();
         assert_eq!(parse_text(&line, &params).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_dropped_and_refused_elsewhere() {
+        let entries = parse_text(b"\xef\xbb\xbfalice:one\r\nbob:two\n", &sha1()).unwrap();
+        let users: Vec<&[u8]> = entries.iter().map(|e| e.user.as_bytes()).collect();
+        assert_eq!(users, [&b"alice"[..], b"bob"]);
+        // Before a comment or a blank line, too.
+        let entries = parse_text(b"\xef\xbb\xbf# team\nalice:one\n", &sha1()).unwrap();
+        assert_eq!(entries[0].user.as_bytes(), b"alice");
+        assert!(matches!(
+            parse_text(b"\xef\xbb\xbf\n", &sha1()),
+            Err(Error::BatchEmpty { .. })
+        ));
+        // Only one, and only at the start: elsewhere it is in a name.
+        assert!(matches!(
+            problem_at(b"\xef\xbb\xbf\xef\xbb\xbfalice:one\n", &sha1()),
+            (
+                1,
+                Error::UsernameInvisible {
+                    character: '\u{feff}'
+                }
+            )
+        ));
+        assert!(matches!(
+            problem_at(b"alice:one\n\xef\xbb\xbfbob:two\n", &sha1()),
+            (
+                2,
+                Error::UsernameInvisible {
+                    character: '\u{feff}'
+                }
+            )
+        ));
+        // In a password it is the password's.
+        let entries = parse_text(b"alice:\xef\xbb\xbfpw\n", &sha1()).unwrap();
+        assert_eq!(entries[0].password.as_bytes(), b"\xef\xbb\xbfpw");
     }
 
     #[test]

@@ -6,6 +6,8 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::render::Unfit;
+
 /// Everything the library can refuse or fail at.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -15,6 +17,16 @@ pub enum Error {
     UsernameTooLong { len: usize },
     #[error("the user name {reason}; choose a name without it")]
     UsernameIllegal { reason: &'static str },
+    /// A new name holding a character a person cannot see
+    /// ([`crate::username::is_invisible`]).
+    #[error(
+        "the user name contains {}, which a person cannot see; type the name again without it (such characters come with text copied from web pages and documents)",
+        crate::username::describe(*character)
+    )]
+    UsernameInvisible { character: char },
+    /// A name looked up (`verify`, `delete`) that no line of a file can hold.
+    #[error("no user can have this name: it {reason}; `htpass list FILE` shows the users of FILE")]
+    UsernameNeverInFile { reason: &'static str },
 
     #[error("bcrypt cost {value} is out of range; use a cost from 4 to 31")]
     CostOutOfRange { value: String },
@@ -43,11 +55,48 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
-    #[error("{path}: line {line} is not a valid htpasswd line (no ':' after the user name)")]
+    #[error(
+        "{path}: line {line} is neither an entry (user:hash), a comment nor blank, so this is not an htpasswd file; check the path, or fix that line (the file was left unchanged)"
+    )]
     InvalidFile { path: PathBuf, line: u64 },
 
     #[error("interrupted; no file was changed")]
     Interrupted,
+    #[error(
+        "{path}: another process still held the lock after {seconds} s (--wait {seconds}), \
+         so nothing was changed; run again once it is done, or give --wait more seconds"
+    )]
+    LockTimeout { path: PathBuf, seconds: f64 },
+    /// An in-place rewrite failed half way; the recovery copy is whole.
+    #[error(
+        "{path}: the in-place rewrite failed ({source}), so the file is incomplete; its whole \
+         new version is in {recovery}, which the next htpass or htpasswd run that changes the \
+         file writes back (or copy it over the file yourself)"
+    )]
+    InPlaceIncomplete {
+        path: PathBuf,
+        recovery: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    /// A password htpass made up could not be shown: stored, it would lock
+    /// its user out, so the change that would store it is abandoned.
+    #[error(
+        "{}cannot show the generated password on {stream}: {source}; {}; run again with {stream} going to a terminal or a file, or {alternative}",
+        path.as_ref().map(|path| format!("{}: ", path.display())).unwrap_or_default(),
+        if path.is_some() { "the file was left unchanged" } else { "it was not used" }
+    )]
+    GeneratedPasswordNotShown {
+        /// The file that would have stored it (none for `hash`).
+        path: Option<PathBuf>,
+        /// `standard error` or `standard output`.
+        stream: &'static str,
+        /// The other way to get it, e.g. `leave out --format json ...`.
+        alternative: &'static str,
+        #[source]
+        source: io::Error,
+    },
 
     #[error("user {user} not found")]
     UserNotFound { user: String },
@@ -77,12 +126,35 @@ pub enum Error {
     #[error("{source_name} holds no user:password lines; write one a line")]
     BatchEmpty { source_name: String },
 
-    #[error("the Secret's {what} \"{value}\" is not allowed by Kubernetes; {rule}")]
-    InvalidSecretName {
+    /// A name, key or value of `--format k8s-secret` that the API server
+    /// would refuse; `option` is the command-line option that gave it.
+    #[error("{option}: the {what} \"{value}\" is not allowed by Kubernetes; {rule}")]
+    InvalidSecretField {
+        option: &'static str,
         what: &'static str,
         value: String,
         rule: &'static str,
     },
+    #[error(
+        "--annotation: the annotations would hold {len} bytes, but Kubernetes takes at most {max} in all (keys and values); shorten them"
+    )]
+    AnnotationsTooLarge { len: usize, max: usize },
+    /// An entry of FILE that the output format cannot carry.
+    #[error("{path}: line {line}: {unfit}; {advice}", advice = .unfit.in_file)]
+    EntryUnfit {
+        path: PathBuf,
+        line: u64,
+        unfit: Unfit,
+    },
+    /// A user named on the command line that the output format cannot carry.
+    #[error("user {user}: {unfit}; {advice}", advice = .unfit.in_argument)]
+    UserUnfit { user: String, unfit: Unfit },
+    /// With `-a plain` the "hash" is the password itself, so only it can
+    /// hold what the format cannot carry; never shown.
+    #[error(
+        "{unfit}; with -a plain the hash is the password itself: leave out -a plain to hash it"
+    )]
+    PlainHashUnfit { unfit: Unfit },
     #[error(
         "the Secret would hold {len} bytes, but Kubernetes takes at most {max}; split the users over several files"
     )]

@@ -11,11 +11,12 @@
 //! | [`username`] | [`Username`]: the rules a user name must meet, in one place |
 //! | [`file`](mod@file) | streaming, byte-preserving reading and editing of htpasswd lines |
 //! | [`check`](mod@check) | lint: how each server will read a file (the server table, per-line findings, the duplicate finder) |
-//! | [`store`] | safe updates: lock, temp file, fsync, rename |
+//! | [`store`] | safe updates: lock, temp file, fsync, rename; in place from a recovery copy where FILE cannot be renamed over |
 //! | [`batch`] | many `user:password` lines, checked first, hashed on every core |
 //! | [`render`] | a file or an entry for where it goes: compose, Kubernetes Secret |
 //! | [`interrupt`] | abandoning a change cleanly when the user interrupts |
 //! | [`error`] | [`Error`]: one variant per user mistake |
+//! | `sys` | the per-platform part: locks, file identity, modes and owners |
 //!
 //! ```
 //! use htpass::{hash, Password};
@@ -35,6 +36,7 @@ pub mod interrupt;
 pub mod render;
 pub mod secret;
 pub mod store;
+mod sys;
 pub mod username;
 
 pub use error::Error;

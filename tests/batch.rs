@@ -80,7 +80,7 @@ fn a_batch_updates_and_adds_and_keeps_every_other_byte() {
     let dir = TestDir::new();
     dir.write(
         "users",
-        "# team\r\nalice:{SHA}old\n\n  \nnot an entry\nzed:$apr1$x$y\nalice:dup",
+        "# team\r\nalice:{SHA}old\n\n  \n# not an entry\nzed:$apr1$x$y\nalice:dup",
     );
     let output = batch(&dir, "users", "alice:new\nbob:b\n").output().unwrap();
     assert!(output.status.success(), "{}", stderr_of(&output));
@@ -89,7 +89,7 @@ fn a_batch_updates_and_adds_and_keeps_every_other_byte() {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     assert_eq!(lines[0], "# team\r\n");
     assert!(lines[1].starts_with("alice:$2y$04$"));
-    assert_eq!(&lines[2..5], ["\n", "  \n", "not an entry\n"]);
+    assert_eq!(&lines[2..5], ["\n", "  \n", "# not an entry\n"]);
     assert_eq!(lines[5], "zed:$apr1$x$y\n");
     // The duplicate is replaced too, and gets the line ending it lacked.
     assert!(lines[6].starts_with("alice:$2y$04$") && lines[6].ends_with('\n'));
@@ -205,6 +205,51 @@ fn lines_can_come_from_a_file() {
         "{}",
         stderr_of(&output)
     );
+}
+
+/// Windows editors (Notepad, PowerShell's `Out-File -Encoding utf8`) start
+/// a file with a UTF-8 byte-order mark. It is not part of the first user's
+/// name: it is dropped, as a CR before a line end is, from standard input
+/// and from `--from` alike.
+#[test]
+fn a_byte_order_mark_at_the_start_of_the_list_is_dropped() {
+    for (input, users) in [
+        ("\u{feff}alice:one\r\nbob:two\r\n", &["alice", "bob"][..]),
+        ("\u{feff}# team\nalice:one\n", &["alice"]),
+        ("\u{feff}\nalice:one\n", &["alice"]),
+    ] {
+        for from_file in [false, true] {
+            let dir = TestDir::new();
+            let output = if from_file {
+                dir.write("team.txt", input);
+                dir.htpass()
+                    .args(["add", "users", "--batch", "-C", "4", "--from", "team.txt"])
+                    .output()
+                    .unwrap()
+            } else {
+                batch(&dir, "users", input).output().unwrap()
+            };
+            assert!(output.status.success(), "{input:?}: {}", stderr_of(&output));
+            let text = String::from_utf8(dir.read("users")).unwrap();
+            let names: Vec<&str> = text.lines().map(|l| l.split(':').next().unwrap()).collect();
+            assert_eq!(names, users, "{input:?} (--from: {from_file})");
+            assert!(file_verifies(&dir.path("users"), "alice", "one"));
+        }
+    }
+    // Only at the very start: elsewhere it is a character in a name, which
+    // a person cannot see, and the line is refused.
+    let dir = TestDir::new();
+    dir.write("users", "keep:me\n");
+    let output = batch(&dir, "users", "alice:one\n\u{feff}bob:two\n")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(6), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("line 2") && stderr.contains("U+FEFF"),
+        "{stderr}"
+    );
+    assert_eq!(dir.read("users"), b"keep:me\n");
 }
 
 #[test]

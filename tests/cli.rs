@@ -392,7 +392,7 @@ fn comments_blank_and_crlf_lines_keep_their_bytes_through_add_update_and_delete(
         &alice,
         b"\r\n",
         b"   \n",
-        b"not an entry line\n",
+        b"  # an indented comment\n",
         &bob,
         b"# the end\n",
     ]
@@ -440,6 +440,9 @@ fn comments_blank_and_crlf_lines_keep_their_bytes_through_add_update_and_delete(
     assert_eq!(deleted, expected);
 }
 
+/// A name that cannot be added is refused by every command that adds it;
+/// looked up (`verify`, `delete`), it is simply not in the file (exit 6),
+/// or, where no line can hold it, refused as such (also exit 6).
 #[test]
 fn a_bad_user_name_leaves_the_file_byte_identical() {
     let dir = TestDir::new();
@@ -452,32 +455,45 @@ fn a_bad_user_name_leaves_the_file_byte_identical() {
         ("tab\there", 6),
         ("new\nline", 6),
         ("#comment", 6),
+        ("zero\u{200b}width", 6),
         (long.as_str(), 5),
     ] {
-        for args in [
-            &["add", "users", user, "-C", "4", "-p", SECRET][..],
-            &["verify", "users", user, "-p", SECRET],
+        for (args, code) in [
+            (&["add", "users", user, "-C", "4", "-p", SECRET][..], code),
+            (&["verify", "users", user, "-p", SECRET], 6),
+            (&["delete", "users", user], 6),
+            (&["create", "--force", "users", user, "-p", SECRET], code),
+            (&["hash", user, "-p", SECRET], code),
         ] {
             let assert = dir.htpass().args(args).assert().code(code);
             let stderr = stderr_of(&assert);
             assert!(stderr.starts_with("htpass: "), "{stderr}");
             assert!(!stderr.contains(SECRET));
         }
-        dir.htpass()
-            .args(["delete", "users", user])
-            .assert()
-            .code(code);
-        dir.htpass()
-            .args(["create", "--force", "users", user, "-p", SECRET])
-            .assert()
-            .code(code);
-        dir.htpass()
-            .args(["hash", user, "-p", SECRET])
-            .assert()
-            .code(code);
     }
     assert_eq!(fs::read(&path).unwrap(), before);
     assert_eq!(dir.names(), ["users"]);
+}
+
+/// `check` names users as `list` does: a name's trailing space and the
+/// characters a person cannot see are shown escaped.
+#[test]
+fn check_findings_show_names_as_list_does() {
+    let dir = TestDir::new();
+    dir.write(
+        "users",
+        "trail :{SHA}GpHWL3ymc5liWkNopqtdSjuqYHM=\ntrail :{SHA}GpHWL3ymc5liWkNopqtdSjuqYHM=\nzw\u{200b}:{SHA}GpHWL3ymc5liWkNopqtdSjuqYHM=\nzw\u{200b}:{SHA}GpHWL3ymc5liWkNopqtdSjuqYHM=\n",
+    );
+    let listed = dir.htpass().args(["list", "users"]).assert().code(0);
+    assert_eq!(
+        String::from_utf8_lossy(&listed.get_output().stdout),
+        "trail\\x20\ntrail\\x20\nzw\\u200b\nzw\\u200b\n"
+    );
+    let checked = dir.htpass().args(["check", "users"]).assert().code(7);
+    let stdout = String::from_utf8_lossy(&checked.get_output().stdout).into_owned();
+    assert!(stdout.contains("user trail\\x20"), "{stdout}");
+    assert!(stdout.contains("user zw\\u200b"), "{stdout}");
+    assert!(!stdout.contains('\u{200b}'), "{stdout}");
 }
 
 #[test]
@@ -1056,7 +1072,7 @@ fn list_escapes_terminal_controls_for_people_and_keeps_bytes_in_json() {
         .args(["list", "users"])
         .assert()
         .code(0)
-        .stdout("evil\\x1b[2J\\u{202e}name\nbad\\xff\n");
+        .stdout("evil\\x1b[2J\\u202ename\nbad\\xff\n");
     let assert = dir
         .htpass()
         .args(["list", "users", "--format", "json"])
@@ -1369,32 +1385,45 @@ fn password_stdin_empty_or_overlong_is_refused() {
         .stdout("");
 }
 
+/// The variable's value, less one trailing newline (as every source).
 #[test]
 fn password_env_reads_the_variable() {
-    let assert = crate::util::htpass()
-        .args([
-            "hash",
-            "-a",
-            "sha256",
-            "--password-env",
-            "HTPASS_TEST_PASSWORD",
-        ])
-        .env("HTPASS_TEST_PASSWORD", "from env\n")
-        .assert()
-        .code(0);
-    assert!(verifies(
-        stdout_of(&assert).trim_end().as_bytes(),
-        "from env\n"
-    ));
+    for (value, password) in [
+        ("from env\n", "from env"),
+        ("from env", "from env"),
+        ("two\nlines", "two\nlines"),
+    ] {
+        let assert = crate::util::htpass()
+            .args([
+                "hash",
+                "-a",
+                "sha256",
+                "--password-env",
+                "HTPASS_TEST_PASSWORD",
+            ])
+            .env("HTPASS_TEST_PASSWORD", value)
+            .assert()
+            .code(0);
+        assert!(
+            verifies(stdout_of(&assert).trim_end().as_bytes(), password),
+            "{value:?}"
+        );
+    }
 }
 
+/// An unset variable is not named (a password given in its place would be
+/// repeated); a set, empty one is.
 #[test]
-fn password_env_unset_or_empty_exits_2_and_names_the_variable() {
+fn password_env_unset_or_empty_exits_2() {
     crate::util::htpass()
         .args(["hash", "--password-env", "HTPASS_TEST_PASSWORD"])
         .assert()
         .code(2)
-        .stderr(contains("HTPASS_TEST_PASSWORD").and(contains("not set")));
+        .stderr(
+            contains("--password-env")
+                .and(contains("not set"))
+                .and(contains("HTPASS_TEST_PASSWORD").not()),
+        );
     let dir = TestDir::new();
     dir.htpass()
         .args([
@@ -1424,11 +1453,19 @@ fn password_file_reads_its_first_line() {
         stdout_of(&assert).trim_end().as_bytes(),
         "from file"
     ));
+    // A path where nothing is may be a password given in its place: it is
+    // not repeated. One that is there is named.
     dir.htpass()
         .args(["hash", "--password-file", "missing"])
         .assert()
         .code(1)
-        .stderr(contains("missing").and(contains("--password-file")));
+        .stderr(contains("missing").not().and(contains("--password-file")));
+    fs::create_dir(dir.path("a-directory")).unwrap();
+    dir.htpass()
+        .args(["hash", "--password-file", "a-directory"])
+        .assert()
+        .code(1)
+        .stderr(contains("a-directory").and(contains("--password-file")));
 }
 
 #[test]
@@ -1687,4 +1724,225 @@ fn errors_say_htpass_and_what_to_do() {
     assert!(stderr.starts_with("htpass: "), "{stderr}");
     assert!(stderr.contains("htpass list"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+// ------------------------------------------------------------------ small traps (issue 11 item 11)
+
+/// `-` is standard input for `list`: `cat f | htpass list -`.
+#[test]
+fn list_dash_reads_standard_input() {
+    let file = [entry("alice", "a"), b"# note\n".to_vec(), entry("bob", "b")].concat();
+    crate::util::htpass()
+        .args(["list", "-"])
+        .write_stdin(file.clone())
+        .assert()
+        .code(0)
+        .stdout("alice\nbob\n");
+    let dir = TestDir::new();
+    // A file named `-` is still reachable as `./-`.
+    dir.write("-", entry("carol", "c"));
+    dir.htpass()
+        .args(["list", "./-"])
+        .assert()
+        .code(0)
+        .stdout("carol\n");
+}
+
+/// `-` is standard input for `check`: `kubectl get secret basic-auth -o
+/// jsonpath='{.data.auth}' | base64 -d | htpass check -`.
+#[test]
+fn check_dash_reads_standard_input() {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(entry("alice", "a"));
+    let decoded = Command::new("bash")
+        .args(["-c", &format!("printf %s '{encoded}' | base64 -d")])
+        .output()
+        .expect("bash and base64 (coreutils) run");
+    crate::util::htpass()
+        .args(["check", "-"])
+        .write_stdin(decoded.stdout)
+        .assert()
+        .code(0);
+    crate::util::htpass()
+        .args(["check", "-"])
+        .write_stdin("alice:{SHA}short\ngarbage\n")
+        .assert()
+        .code(7)
+        .stdout(contains(":2: error"));
+}
+
+/// `-` is standard input for `export`.
+#[test]
+fn export_dash_reads_standard_input() {
+    let file = entry("alice", "a");
+    let assert = crate::util::htpass()
+        .args(["export", "-", "--format", "json"])
+        .write_stdin(file.clone())
+        .assert()
+        .code(0);
+    let exported: serde_json::Value = serde_json::from_str(&stdout_of(&assert)).unwrap();
+    assert_eq!(exported[0]["user"], "alice");
+    let assert = crate::util::htpass()
+        .args(["export", "-", "--format", "k8s-secret"])
+        .write_stdin(file.clone())
+        .assert()
+        .code(0);
+    let encoded = base64::engine::general_purpose::STANDARD.encode(&file);
+    assert!(
+        stdout_of(&assert).contains(&encoded),
+        "{}",
+        stdout_of(&assert)
+    );
+}
+
+/// The regression: `-p --password-env PW` set the password to the literal
+/// `--password-env` (and left `PW` to be read as something else). A `-p`
+/// or `--password` value that is one of htpass's option names, or starts
+/// with `--` and names one, is refused (exit 2) without repeating it; the
+/// message says how to give such a password on purpose, and that way works.
+#[test]
+fn a_password_value_that_names_an_option_is_refused() {
+    let dir = TestDir::new();
+    for args in [
+        &["hash", "-p", "--password-env", "PW"][..],
+        &["hash", "--password", "--password-env", "PW"],
+        &["hash", "-p", "--password-env=PW"],
+        &["hash", "-p", "--generate"],
+        &["hash", "-p", "-a", "sha1"],
+        &["hash", "-p", "--help"],
+        &["add", "users", "alice", "-p", "--password-stdin"],
+        &[
+            "create",
+            "users",
+            "alice",
+            "-fp",
+            "--password-file",
+            "pw.txt",
+        ],
+        &["verify", "users", "alice", "-p", "--allow-plain"],
+    ] {
+        let assert = dir.htpass().args(args).assert().code(2).stdout("");
+        let stderr = stderr_of(&assert);
+        assert!(stderr.starts_with("htpass: "), "{args:?}: {stderr}");
+        assert!(stderr.contains("--password=VALUE"), "{args:?}: {stderr}");
+        let value = args[args
+            .iter()
+            .position(|a| a.ends_with('p') || *a == "--password")
+            .unwrap()
+            + 1];
+        assert!(
+            !stderr.contains(value),
+            "{args:?} repeated {value}: {stderr}"
+        );
+    }
+    assert!(dir.names().is_empty());
+    // On purpose, attached: that is the password.
+    for args in [
+        &["hash", "-a", "sha1", "--password=--password-env"][..],
+        &["hash", "-a", "sha1", "-p--password-env"],
+    ] {
+        let assert = dir.htpass().args(args).assert().code(0);
+        assert!(verifies(
+            stdout_of(&assert).trim_end().as_bytes(),
+            "--password-env"
+        ));
+    }
+}
+
+/// The regression: `--password-env` kept a trailing newline that
+/// `--password-stdin` strips, so the same secret hashed two ways. Now every
+/// source gives the same password for the same secret: one trailing `\n` or
+/// `\r\n` is not part of it, from standard input, a file, a variable or
+/// `-p` alike (sha1 is unsalted, so equal passwords print equal hashes).
+#[test]
+fn every_password_source_gives_the_same_password_for_the_same_secret() {
+    let dir = TestDir::new();
+    let hash_with = |args: &[&str], env: Option<&str>, stdin: &str| -> String {
+        let mut command = dir.htpass();
+        command
+            .args(["hash", "-a", "sha1"])
+            .args(args)
+            .write_stdin(stdin);
+        if let Some(value) = env {
+            command.env("HTPASS_TEST_PASSWORD", value);
+        }
+        let assert = command.assert().code(0);
+        stdout_of(&assert)
+    };
+    let expected = hash_with(&["-p", "s3cret"], None, "");
+    for ending in ["", "\n", "\r\n"] {
+        let secret = format!("s3cret{ending}");
+        dir.write("pw.txt", &secret);
+        let runs = [
+            hash_with(&["--password-stdin"], None, &secret),
+            hash_with(&["--password-file", "pw.txt"], None, ""),
+            hash_with(
+                &["--password-env", "HTPASS_TEST_PASSWORD"],
+                Some(&secret),
+                "",
+            ),
+            hash_with(&["-p", &secret], None, ""),
+            hash_with(&[&format!("--password={secret}")], None, ""),
+        ];
+        for (i, hashed) in runs.iter().enumerate() {
+            assert_eq!(hashed, &expected, "source {i} with {ending:?}");
+        }
+    }
+    // Only one line ending goes, from every source.
+    let two = hash_with(
+        &["--password-env", "HTPASS_TEST_PASSWORD"],
+        Some("s3cret\n\n"),
+        "",
+    );
+    assert_ne!(two, expected);
+    assert_eq!(two, hash_with(&["-p", "s3cret\n\n"], None, ""));
+}
+
+/// The regression: the hidden `manpages` command was offered by every
+/// completion script.
+#[test]
+fn completion_scripts_never_offer_the_hidden_manpages_command() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let assert = crate::util::htpass()
+            .args(["completions", shell])
+            .assert()
+            .code(0);
+        let script = stdout_of(&assert);
+        assert!(script.contains("completions"), "{shell}");
+        assert!(!script.contains("manpages"), "{shell} offers manpages");
+    }
+    for file in [
+        "htpass.bash",
+        "_htpass",
+        "htpass.fish",
+        "htpass.elv",
+        "_htpass.ps1",
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("completions")
+            .join(file);
+        assert!(
+            !fs::read_to_string(&path).unwrap().contains("manpages"),
+            "{file}"
+        );
+    }
+}
+
+/// The regression: `delete --ignore-missing` of a file that is not there
+/// failed (exit 1). Nothing to delete is what --ignore-missing accepts: exit
+/// 0, and no file is created.
+#[test]
+fn delete_ignore_missing_on_a_missing_file_does_nothing() {
+    let dir = TestDir::new();
+    let assert = dir
+        .htpass()
+        .args(["delete", "users", "alice", "bob", "--ignore-missing"])
+        .assert()
+        .code(0)
+        .stdout("");
+    let stderr = stderr_of(&assert);
+    assert!(
+        stderr.contains("users") && stderr.contains("nothing to delete"),
+        "{stderr}"
+    );
+    assert!(dir.names().is_empty());
 }

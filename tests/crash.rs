@@ -17,6 +17,7 @@
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::io::Read;
+use std::os::unix::fs::MetadataExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::thread;
@@ -479,16 +480,22 @@ fn a_waiting_writer_never_removes_the_temp_of_a_live_one() {
     let temps = leftovers(&dir);
     assert_eq!(temps.len(), 1, "{temps:?}");
 
+    let inode = std::fs::metadata(dir.path("users")).unwrap().ino();
     let mut second = start_with_file(&dir, "users", "bob", Stop::Never);
     // Wait until the second run is blocked on the file's lock (listed in
-    // /proc/locks as waiting, `->`), i.e. has done everything it does
-    // before the lock.
+    // /proc/locks as waiting, `->`, on the file's inode: an
+    // open-file-description lock has no pid there), i.e. has done
+    // everything it does before the lock.
     let deadline = Instant::now() + DEADLINE;
     loop {
         let locks = std::fs::read_to_string("/proc/locks").unwrap_or_default();
         let waiting = locks.lines().any(|line| {
-            line.split_whitespace().collect::<Vec<_>>()[1..].starts_with(&["->", "FLOCK"])
-                && line.split_whitespace().nth(5) == Some(&second.id().to_string())
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields[1..].starts_with(&["->", "OFDLCK"])
+                && fields
+                    .get(6)
+                    .and_then(|device_inode| device_inode.rsplit(':').next())
+                    == Some(&inode.to_string())
         });
         if waiting {
             break;

@@ -341,18 +341,94 @@ fn update_of_a_missing_file_suggests_c() {
     assert_eq!(ran.code, 1);
 }
 
+/// The regression (issue 11 item 10): Apache writes the verb (`Updating `,
+/// `Deleting `) the moment it decides, and the rest once the file is
+/// written, so a failure in between left a half line:
+/// `Updating htpasswd: The file f does not appear to be a valid htpasswd
+/// file.` Every message is whole now: a failure prints only its own, and
+/// the success line is printed in one piece after the file was written
+/// (README, "Differences from Apache htpasswd").
 #[test]
-fn invalid_file_is_reported_after_the_verb_and_left_alone() {
+fn every_message_is_whole_a_failure_leaves_no_half_line() {
     let dir = TestDir::new();
     let content = "alice:x\ngarbage\n";
     dir.write("f", content);
-    let ran = run_in(&dir, &["-bs", "f", "alice", "pw"], b"");
-    assert_eq!(
-        ran.stderr,
-        "Updating htpasswd: The file f does not appear to be a valid htpasswd file.\n"
-    );
-    assert_eq!(ran.code, 7);
-    assert_eq!(dir.read("f"), content.as_bytes());
+    for args in [
+        &["-bs", "f", "alice", "pw"][..],
+        &["-bs", "f", "bob", "pw"],
+        &["-D", "f", "alice"],
+    ] {
+        let ran = run_in(&dir, args, b"");
+        assert_eq!(
+            ran.stderr, "htpasswd: The file f does not appear to be a valid htpasswd file.\n",
+            "{args:?}"
+        );
+        assert_eq!(ran.code, 7);
+        assert_eq!(dir.read("f"), content.as_bytes());
+    }
+}
+
+/// An interrupt while the file is written (here: stopped right before the
+/// rename, by the test hook of tests/crash.rs, and signalled there) said
+/// `Updating htpasswd: interrupted; no file was changed`: now only the
+/// second half.
+#[test]
+fn an_interrupted_write_says_only_that() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    for (args, start) in [
+        (&["-bs", "f", "alice", "new"][..], "alice:x\n"),
+        (&["-bs", "f", "bob", "new"], "alice:x\n"),
+        (&["-D", "f", "alice"], "alice:x\nbob:y\n"),
+        (&["-cbs", "f", "bob", "new"], "alice:x\n"),
+    ] {
+        let dir = TestDir::new();
+        dir.write("f", start);
+        let child = {
+            use std::os::unix::process::CommandExt;
+            Command::new(env!("CARGO_BIN_EXE_htpasswd"))
+                .arg0("htpasswd")
+                .args(args)
+                .current_dir(dir.path(""))
+                .env("HTPASS_TEST_STOP_AT", "rename")
+                .env("HTPASS_TEST_AWAIT_INTERRUPT", "1")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start htpasswd")
+        };
+        let pid = child.id().to_string();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let state = stat.rsplit_once(')').map(|(_, rest)| rest.trim_start());
+            if state.is_some_and(|rest| rest.starts_with('T')) {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{args:?} never stopped at rename"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        for signal in ["-INT", "-CONT"] {
+            let sent = Command::new("kill")
+                .args([signal, &pid])
+                .status()
+                .expect("kill");
+            assert!(sent.success());
+        }
+        let output = child.wait_with_output().expect("wait for htpasswd");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            stderr, "htpasswd: interrupted; no file was changed\n",
+            "{args:?}"
+        );
+        assert_eq!(output.status.code(), Some(4), "{args:?}");
+        assert_eq!(dir.read("f"), start.as_bytes(), "{args:?}");
+        assert_eq!(dir.names(), ["f"], "{args:?}");
+    }
 }
 
 #[test]
@@ -586,7 +662,7 @@ fn d15_prompt_at_end_of_input_is_an_error_not_an_empty_password() {
     let ran = run_in(&dir, &["-c", "f", "u"], b"");
     assert_eq!(
         ran.stderr,
-        "New password: htpasswd: no password given: standard input ended before a line was read\n"
+        "New password: \nhtpasswd: no password given: standard input ended before a line was read\n"
     );
     assert_eq!(ran.code, 3);
     assert!(dir.names().is_empty());

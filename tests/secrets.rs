@@ -9,17 +9,14 @@
 //! batch lines live in zeroizing buffers (`src/secret.rs`).
 
 use std::fs;
-use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 use htpass::Password;
 use htpass::hash::{self, BcryptCost, BcryptVariant, Params};
 
-use crate::util::{self, TIMEOUT, TestDir};
+use crate::util::terminal::Terminal;
+use crate::util::{self, TestDir};
 
 /// The password of every run: distinctive, so that any echo of it is found.
 const SECRET: &str = "Zx8-never-shown-4Qv";
@@ -316,7 +313,14 @@ fn no_failing_htpass_command_shows_the_password() {
             String::new(),
             7,
         ),
-        (vec!["delete", "users", "nobody"], String::new(), 6),
+        // A file with a line that is not an entry is not written (exit 7);
+        // the message names the line by number, never by content.
+        (vec!["delete", "users", "nobody"], String::new(), 7),
+        (
+            vec!["add", "users", "eve", "-C", "4", "-p", s],
+            String::new(),
+            7,
+        ),
         // Successes print hashes, never the password.
         (vec!["verify", "valid", "carol", "-p", s], String::new(), 0),
         (
@@ -403,6 +407,116 @@ fn a_password_given_as_a_stray_argument_is_not_repeated() {
     assert!(dir.names().is_empty());
 }
 
+/// The regression: clap's messages repeat a value they refuse, so
+/// `--password-stdin=VALUE` ("unexpected value") and `--generate=VALUE`
+/// ("invalid value") printed VALUE. No value given to any password option
+/// (`-p`, `--password`, `--password-stdin`, `--password-env`,
+/// `--password-file`, `--generate`), in any form (`-pV`, `--opt=V`, `--opt
+/// V`), is ever echoed: not by clap's refusals (given twice, with another
+/// source, a value where none is taken, a bad length), not by htpass's own
+/// (a variable that is not set, a file that is not there).
+#[test]
+fn no_value_given_to_a_password_option_is_ever_echoed() {
+    let dir = secret_files();
+    let before = [("valid", dir.read("valid")), ("users", dir.read("users"))];
+    let s = SECRET;
+    let eq = |option: &str| format!("{option}={s}");
+    let attached = format!("-p{s}");
+    let dashed = format!("-{s}");
+    let quoted = format!("'{s}\"");
+    let (stdin_eq, generate_eq, password_eq) =
+        (eq("--password-stdin"), eq("--generate"), eq("--password"));
+    let (env_eq, file_eq) = (eq("--password-env"), eq("--password-file"));
+    let digits = "123456789";
+    let generate_digits = format!("--generate={digits}");
+    let add = ["add", "valid", "eve", "-C", "4"];
+    let with = |rest: &[&str]| -> Vec<String> {
+        add.iter()
+            .chain(rest)
+            .map(|arg| (*arg).to_owned())
+            .collect()
+    };
+    let runs: Vec<Vec<String>> = vec![
+        with(&[&stdin_eq]),
+        with(&[&generate_eq]),
+        with(&[&generate_digits]),
+        with(&["--generate=", "-p", s]),
+        with(&["-p", s, "-p", s]),
+        with(&["-p", s, "--password", "other"]),
+        with(&[&attached, "-p", "other"]),
+        with(&[&password_eq, &password_eq]),
+        with(&["-p", s, "--password-stdin"]),
+        with(&["--password-stdin", "-p", s]),
+        with(&[&password_eq, "--password-env", "HTPASS_TEST_PASSWORD"]),
+        with(&[&password_eq, "--generate"]),
+        with(&["--generate", "--password", s]),
+        with(&[&password_eq, "--batch"]),
+        with(&["-p", &dashed, "--password-file", "x"]),
+        with(&["-p", &quoted, "-p", &quoted]),
+        with(&[&env_eq, &env_eq]),
+        with(&["--password-env", s, "-p", "other"]),
+        with(&[&file_eq, "--password-stdin"]),
+        with(&["--password-file", s, "--password-file", s]),
+        // Runs that parse, and fail on the value itself.
+        with(&["--password-env", s]),
+        with(&[&env_eq]),
+        with(&["--password-file", s]),
+        with(&[&file_eq]),
+        vec![
+            "verify".into(),
+            "valid".into(),
+            "alice".into(),
+            generate_eq.clone(),
+        ],
+        vec![
+            "verify".into(),
+            "valid".into(),
+            "alice".into(),
+            stdin_eq.clone(),
+        ],
+        vec![
+            "verify".into(),
+            "valid".into(),
+            "alice".into(),
+            "--password-file".into(),
+            s.into(),
+        ],
+        vec![
+            "hash".into(),
+            generate_eq.clone(),
+            "--format".into(),
+            "json".into(),
+        ],
+        vec!["hash".into(), "-p".into(), s.into(), "-p".into()],
+        vec![
+            "hash".into(),
+            password_eq.clone(),
+            "-a".into(),
+            "bcrypt2".into(),
+        ],
+        vec!["list".into(), "valid".into(), "-p".into(), s.into()],
+        vec!["list".into(), "valid".into(), password_eq.clone()],
+        vec![
+            "create".into(),
+            "new".into(),
+            "eve".into(),
+            stdin_eq.clone(),
+        ],
+    ];
+    for args in runs {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let what = format!("htpass {args:?}");
+        let ran = htpass(&dir, &args, format!("{s}\n").as_bytes());
+        assert!(matches!(ran.code, Some(1 | 2)), "{what}: {}", ran.stderr);
+        assert_hidden(&ran.stdout, &what);
+        assert_hidden(&ran.stderr, &what);
+        assert!(!ran.stderr.contains(digits), "{what}: {}", ran.stderr);
+        assert!(!ran.stderr.is_empty(), "{what}: says nothing");
+        assert_files_unchanged(&dir, &before, &what);
+        assert!(!dir.path("new").exists(), "{what}");
+    }
+}
+
 #[test]
 fn no_failing_htpasswd_command_shows_the_password() {
     let dir = secret_files();
@@ -427,6 +541,15 @@ fn no_failing_htpasswd_command_shows_the_password() {
         (vec!["-b", "a-directory", "eve", s], String::new(), 1),
         (vec!["-nb", "u", &long], String::new(), 5),
         (vec!["-nb", "u", s, "extra"], String::new(), 2),
+        (vec!["-b", "valid", "eve", s, "-C", "5"], String::new(), 2),
+        (vec!["-bc", "no/such/dir/f", "eve", s], String::new(), 1),
+        (vec!["-bD", "valid", "eve", s], String::new(), 0),
+        (vec!["-bB", "-C", "18", "valid", "eve", s], String::new(), 3),
+        (
+            vec!["-b2", "-r", "999", "valid", "eve", s],
+            String::new(),
+            3,
+        ),
         (vec!["-nbx", "u", s], String::new(), 2),
         (vec!["-cn", "u", s], String::new(), 2),
         (vec!["-ni", "u"], long.clone(), 5),
@@ -612,167 +735,125 @@ fn a_generated_password_is_shown_exactly_once_and_only_when_stored() {
     }
 }
 
-/// `program ARGS` on a pseudo-terminal made by util-linux `script`, typed
-/// into like a person: each answer only once the prompt is shown *and* the
-/// terminal's echo is off, so that whatever the screen shows of a password
-/// is the program's doing, not a race with the typist.
-struct Terminal {
-    script: Child,
-    typist: Option<ChildStdin>,
-    screen: Arc<Mutex<Vec<u8>>>,
-    reader: Option<thread::JoinHandle<()>>,
-    /// The terminal the program reads (`/dev/pts/N`).
-    tty: PathBuf,
-    what: String,
+/// `htpass ARGS` in `dir` with stdout or stderr (or both) on `/dev/full`,
+/// where every write fails with ENOSPC; the exit code and what the other
+/// stream got.
+fn htpass_into_full(dir: &TestDir, args: &[&str], stdout_full: bool, stderr_full: bool) -> Ran {
+    let full = || -> Stdio {
+        fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens")
+            .into()
+    };
+    let mut command = Command::new(env!("CARGO_BIN_EXE_htpass"));
+    command
+        .args(args)
+        .current_dir(dir.path(""))
+        .stdin(Stdio::null())
+        .stdout(if stdout_full { full() } else { Stdio::piped() })
+        .stderr(if stderr_full { full() } else { Stdio::piped() });
+    let output = command.output().expect("run htpass");
+    ran(output, &format!("htpass {args:?}"))
 }
 
-impl Terminal {
-    fn start(dir: &TestDir, program: &Path, args: &[&str]) -> Terminal {
-        let quote = |word: &str| format!("'{}'", word.replace('\'', "'\\''"));
-        // `exec`: the program is the shell's process, so script's child.
-        let mut line = format!("exec {}", quote(program.to_str().expect("UTF-8 path")));
-        for arg in args {
-            line.push(' ');
-            line.push_str(&quote(arg));
-        }
-        let mut script = Command::new("script")
-            .args(["--quiet", "--return", "--command", &line, "/dev/null"])
-            .current_dir(dir.path(""))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("script (util-linux) runs");
-        let typist = script.stdin.take();
-        let mut stdout = script.stdout.take().expect("script's stdout");
-        let screen = Arc::new(Mutex::new(Vec::new()));
-        let reader = {
-            let screen = Arc::clone(&screen);
-            thread::spawn(move || {
-                let mut chunk = [0u8; 1024];
-                while let Ok(n @ 1..) = stdout.read(&mut chunk) {
-                    screen
-                        .lock()
-                        .expect("screen")
-                        .extend_from_slice(&chunk[..n]);
-                }
-            })
-        };
-        let what = format!("{} {args:?}", program.display());
-        let tty = program_tty(script.id(), program, &what);
-        Terminal {
-            script,
-            typist,
-            screen,
-            reader: Some(reader),
-            tty,
-            what,
-        }
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.screen.lock().expect("screen")).into_owned()
-    }
-
-    /// Waits until the screen shows `prompt`, then until echo is off, and
-    /// types `answer` and Enter.
-    fn answer(&mut self, prompt: &str, answer: &str) {
-        let deadline = Instant::now() + TIMEOUT;
-        while !self.screen().contains(prompt) {
+/// The regression: `add --generate 2>/dev/full` exited 0 with the user's
+/// password changed to one nobody ever saw, and `--format json >/dev/full`
+/// exited 1 after the file had changed. Now the file changes only once the
+/// generated password has been delivered (written and flushed to stderr, or
+/// to stdout in the JSON object); otherwise the run fails and the file is
+/// as it was, nothing created, nothing left beside it.
+#[test]
+fn a_generated_password_that_cannot_be_shown_changes_nothing() {
+    let dir = secret_files();
+    let names = dir.names();
+    let before = [("valid", dir.read("valid")), ("users", dir.read("users"))];
+    let json = ["--format", "json"];
+    let runs: Vec<(Vec<&str>, bool, bool)> = vec![
+        (
+            vec!["add", "valid", "eve", "-C", "4", "--generate"],
+            false,
+            true,
+        ),
+        (
+            vec!["add", "valid", "alice", "-C", "4", "--generate"],
+            false,
+            true,
+        ),
+        (
+            vec!["add", "new", "eve", "-C", "4", "--generate"],
+            false,
+            true,
+        ),
+        (
+            vec!["create", "new", "eve", "-C", "4", "--generate"],
+            false,
+            true,
+        ),
+        (
+            vec!["create", "valid", "eve", "-C", "4", "--force", "--generate"],
+            false,
+            true,
+        ),
+        (
+            [&["add", "valid", "eve", "-C", "4", "--generate"][..], &json].concat(),
+            true,
+            false,
+        ),
+        (
+            [
+                &["add", "valid", "alice", "-C", "4", "--generate"][..],
+                &json,
+            ]
+            .concat(),
+            true,
+            false,
+        ),
+        (
+            [
+                &["create", "new", "eve", "-C", "4", "--generate"][..],
+                &json,
+            ]
+            .concat(),
+            true,
+            false,
+        ),
+        (
+            [&["add", "valid", "eve", "-C", "4", "--generate"][..], &json].concat(),
+            true,
+            true,
+        ),
+        (vec!["hash", "eve", "-C", "4", "--generate"], false, true),
+        (
+            [&["hash", "eve", "-C", "4", "--generate"][..], &json].concat(),
+            true,
+            false,
+        ),
+    ];
+    for (args, stdout_full, stderr_full) in runs {
+        let what =
+            format!("htpass {args:?} (stdout full: {stdout_full}, stderr full: {stderr_full})");
+        let ran = htpass_into_full(&dir, &args, stdout_full, stderr_full);
+        assert_eq!(ran.code, Some(1), "{what}: {}", ran.stderr);
+        assert_files_unchanged(&dir, &before, &what);
+        assert_eq!(dir.names(), names, "{what}: a file was created or left");
+        if !stderr_full {
             assert!(
-                Instant::now() < deadline,
-                "{}: no prompt {prompt:?}: {}",
-                self.what,
-                self.screen()
+                ran.stderr.contains("cannot show the generated password")
+                    && ran.stderr.contains("No space left on device"),
+                "{what}: {}",
+                ran.stderr
             );
-            thread::sleep(Duration::from_millis(10));
-        }
-        while echo_is_on(&self.tty) {
-            assert!(Instant::now() < deadline, "{}: echo stays on", self.what);
-            thread::sleep(Duration::from_millis(5));
-        }
-        let typist = self.typist.as_mut().expect("still typing");
-        typist
-            .write_all(format!("{answer}\n").as_bytes())
-            .expect("type");
-        typist.flush().expect("type");
-    }
-
-    /// Waits for the program to end; its exit code and the whole screen.
-    fn finish(mut self) -> (Option<i32>, String) {
-        let start = Instant::now();
-        while self.script.try_wait().expect("wait").is_none() {
-            if start.elapsed() > TIMEOUT {
-                let _ = self.script.kill();
-                let _ = self.script.wait();
-                panic!(
-                    "{} on a terminal did not finish: {}",
-                    self.what,
-                    self.screen()
+            if args[0] != "hash" {
+                assert!(
+                    ran.stderr.contains("left unchanged"),
+                    "{what}: {}",
+                    ran.stderr
                 );
             }
-            thread::sleep(Duration::from_millis(10));
+            assert!(!ran.stderr.contains("generated password for"), "{what}");
         }
-        drop(self.typist.take());
-        if let Some(reader) = self.reader.take() {
-            reader.join().expect("screen reader");
-        }
-        let code = self.script.wait().expect("wait").code();
-        let screen = self.screen();
-        assert!(!screen.contains("panicked"), "{}: {screen}", self.what);
-        (code, screen)
     }
-}
-
-/// The terminal of the process `script` started (`script_pid`'s child
-/// running `program`), once it runs.
-fn program_tty(script_pid: u32, program: &Path, what: &str) -> PathBuf {
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        for entry in fs::read_dir("/proc").expect("/proc").flatten() {
-            let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<u32>().ok())
-            else {
-                continue;
-            };
-            let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            // `pid (comm) state ppid ...`: comm may hold spaces, not ')'.
-            let ppid = stat
-                .rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-                .and_then(|field| field.parse::<u32>().ok());
-            let exe = fs::read_link(format!("/proc/{pid}/exe")).ok();
-            if ppid == Some(script_pid)
-                && exe.as_deref() == Some(program)
-                && let Ok(tty) = fs::read_link(format!("/proc/{pid}/fd/0"))
-                && tty.starts_with("/dev/pts")
-            {
-                return tty;
-            }
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what}: the program never started"
-        );
-        thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Whether the terminal echoes what is typed (`stty -a` lists `echo`, or
-/// `-echo` when it is off).
-fn echo_is_on(tty: &Path) -> bool {
-    let output = Command::new("stty")
-        .arg("-a")
-        .arg("-F")
-        .arg(tty)
-        .output()
-        .expect("run stty");
-    let settings = String::from_utf8_lossy(&output.stdout);
-    !settings
-        .split(|c: char| c.is_whitespace() || c == ';')
-        .any(|word| word == "-echo")
 }
 
 /// A program, its arguments, the prompts it shows with what is typed at
@@ -855,7 +936,12 @@ fn prompts_never_echo_and_differing_entries_exit_3() {
         ),
     ];
     for (program, args, answers, code, message) in runs {
-        let mut terminal = Terminal::start(&dir, program, args);
+        let argv0 = if program == htpass {
+            "htpass"
+        } else {
+            "htpasswd"
+        };
+        let mut terminal = Terminal::start(&dir, program, argv0, args);
         let what = terminal.what.clone();
         for (prompt, answer) in answers {
             terminal.answer(prompt, answer);

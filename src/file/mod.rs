@@ -66,8 +66,9 @@ impl fmt::Debug for Redacted {
 }
 
 /// The white space C's `isspace` knows in the "C" locale, which is what
-/// Apache's `htpasswd` skips before the user name (compat spec §7.2 step 1).
-fn is_space(byte: u8) -> bool {
+/// Apache's `htpasswd` skips before the user name (compat spec §7.2 step 1),
+/// and so [`Username::existing`] before a name looked up.
+pub(crate) fn is_space(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
@@ -135,7 +136,8 @@ fn without_ending(bytes: &[u8]) -> &[u8] {
 /// What to do with a line that is neither blank, a comment nor an entry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MalformedLines {
-    /// Copy it unchanged (htpass: a file with notes in it is still usable).
+    /// Read past it: readers (`verify`, `list`) find the entries of a file
+    /// whatever else it holds; `check` reports such lines itself.
     Keep,
     /// Stop with [`Error::InvalidFile`] naming its line (Apache's `htpasswd`,
     /// exit 7, compat spec §7.2 step 3).
@@ -515,11 +517,12 @@ pub fn upsert_many<W: Write>(
     };
 
     if let Some(reader) = reader {
-        // One user, malformed lines kept: only a line holding `USER:` can be
-        // the user's, so a substring search finds the few lines to look at
-        // instead of classifying every line (a third of an update's time).
+        // One user: only a line holding `USER:` can be the user's, so a
+        // substring search finds the few lines to look at instead of
+        // classifying every line (a third of an update's time). Lines
+        // without `:` are then looked for apart, the cheap way.
         let only = match users {
-            [user] if malformed == MalformedLines::Keep => {
+            [user] => {
                 let mut needle = user.as_bytes().to_vec();
                 needle.push(b':');
                 Some(memchr::memmem::Finder::new(&needle).into_owned())
@@ -533,6 +536,11 @@ pub fn upsert_many<W: Write>(
             let mut run_start = 0;
             match &only {
                 Some(finder) => {
+                    if malformed == MalformedLines::Reject
+                        && let Some(line) = first_malformed(block, &mut number)
+                    {
+                        on_malformed(malformed, path, line)?;
+                    }
                     for (start, line) in lines_with_user(block, finder) {
                         if let LineKind::Entry { user, hash } = classify(line) {
                             editor.entry(block, &mut run_start, start, line, user, hash)?;
@@ -645,6 +653,34 @@ where
         }
         Ok(())
     }
+}
+
+/// Counts the lines of `block` (whole lines) into `number`, and returns the
+/// number of the first that [`classify`] calls [`LineKind::Malformed`]:
+/// one without `:` that is neither blank nor a comment. Cheaper than
+/// classifying each line: most lines are `user:hash`, where a search for
+/// `:` or the line's end stops at the colon and one for the end follows.
+fn first_malformed(block: &[u8], number: &mut u64) -> Option<u64> {
+    let mut start = 0;
+    while start < block.len() {
+        *number += 1;
+        let rest = &block[start..];
+        let (end, has_colon) = match memchr::memchr2(b':', b'\n', rest) {
+            Some(colon) if rest[colon] == b':' => {
+                let end =
+                    memchr::memchr(b'\n', &rest[colon..]).map_or(rest.len(), |i| colon + i + 1);
+                (end, true)
+            }
+            Some(newline) => (newline + 1, false),
+            None => (rest.len(), false),
+        };
+        // A line with a colon is an entry or a comment, never malformed.
+        if !has_colon && classify(&rest[..end]) == LineKind::Malformed {
+            return Some(*number);
+        }
+        start += end;
+    }
+    None
 }
 
 /// The lines of `block` that start, after white space, with `finder`'s

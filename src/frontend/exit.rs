@@ -57,20 +57,27 @@ impl From<Exit> for ExitCode {
 impl From<&Error> for Exit {
     fn from(error: &Error) -> Exit {
         match error {
-            Error::UsernameEmpty | Error::UsernameIllegal { .. } => Exit::BadUser,
+            Error::UsernameEmpty
+            | Error::UsernameIllegal { .. }
+            | Error::UsernameInvisible { .. }
+            | Error::UsernameNeverInFile { .. } => Exit::BadUser,
             Error::UsernameTooLong { .. } => Exit::TooLong,
             Error::CostOutOfRange { .. } | Error::RoundsOutOfRange { .. } => Exit::Usage,
             Error::PasswordTooLongForBcrypt { .. } => Exit::TooLong,
             Error::PasswordContainsNul => Exit::Usage,
             Error::Random(_) => Exit::Mismatch,
-            Error::FileNotFound { .. } | Error::FileExists { .. } | Error::FileAccess { .. } => {
-                Exit::FileAccess
-            }
+            Error::FileNotFound { .. }
+            | Error::FileExists { .. }
+            | Error::FileAccess { .. }
+            | Error::LockTimeout { .. }
+            | Error::InPlaceIncomplete { .. } => Exit::FileAccess,
             Error::InvalidFile { .. } => Exit::InvalidFile,
             Error::UserNotFound { .. } => Exit::BadUser,
             // `add --no-update` of a present user: Apache's "file access" code.
             Error::UserExists { .. } => Exit::FileAccess,
             Error::Interrupted => Exit::Interrupted,
+            // Like any output that could not be written (Failure::Stdout).
+            Error::GeneratedPasswordNotShown { .. } => Exit::FileAccess,
             // A batch line ends as its problem would on the command line.
             Error::BatchLine { problem, .. } => Exit::from(problem.as_ref()),
             Error::BatchNoColon
@@ -78,7 +85,15 @@ impl From<&Error> for Exit {
             | Error::BatchDuplicateUser { .. }
             | Error::BatchPlainLineBreak
             | Error::BatchEmpty { .. }
-            | Error::InvalidSecretName { .. } => Exit::Usage,
+            | Error::InvalidSecretField { .. }
+            | Error::AnnotationsTooLarge { .. } => Exit::Usage,
+            // FILE holds an entry the format cannot carry: a content
+            // problem of a line, as `check --for` reports it (7).
+            Error::EntryUnfit { .. } => Exit::InvalidFile,
+            // A name from the command line: not allowed there, as `a:b` (6).
+            Error::UserUnfit { .. } => Exit::BadUser,
+            // A command-line choice (-a plain) that cannot go with the format.
+            Error::PlainHashUnfit { .. } => Exit::Usage,
             Error::BatchLineTooLong { .. } | Error::SecretTooLarge { .. } => Exit::TooLong,
         }
     }
@@ -90,8 +105,9 @@ impl From<&Failure> for Exit {
             Failure::Library(error) => Exit::from(error),
             Failure::Usage(_)
             | Failure::NoPasswordSource { .. }
-            | Failure::PasswordEnvUnset { .. }
+            | Failure::PasswordEnvUnset
             | Failure::PasswordMissing { .. }
+            | Failure::PromptNoPassword { .. }
             | Failure::PasswordEmpty { .. } => Exit::Usage,
             Failure::PasswordFile { .. }
             | Failure::PasswordStdin(_)
@@ -156,12 +172,27 @@ mod tests {
             Error::UserExists {
                 user: "alice".into(),
             },
+            Error::GeneratedPasswordNotShown {
+                path: Some("f".into()),
+                stream: "standard error",
+                alternative: "use --format json",
+                source: io_error(),
+            },
+            Error::LockTimeout {
+                path: "f".into(),
+                seconds: 1.0,
+            },
+            Error::InPlaceIncomplete {
+                path: "f".into(),
+                recovery: ".f.htpass-recovery".into(),
+                source: io_error(),
+            },
         ] {
             assert_eq!(Exit::from(&error), Exit::FileAccess, "{error}");
         }
         for failure in [
             Failure::PasswordFile {
-                path: "p".into(),
+                path: Some("p".into()),
                 source: io_error(),
             },
             Failure::PasswordStdin(io_error()),
@@ -189,8 +220,11 @@ mod tests {
                 reason: "r",
                 options: SET_OPTIONS,
             },
-            Failure::PasswordEnvUnset { var: "V".into() },
+            Failure::PasswordEnvUnset,
             Failure::PasswordMissing { from: "f".into() },
+            Failure::PromptNoPassword {
+                options: SET_OPTIONS,
+            },
             Failure::PasswordEmpty { from: "f".into() },
         ] {
             assert_eq!(Exit::from(&failure), Exit::Usage, "{failure}");
@@ -241,6 +275,12 @@ mod tests {
             ),
             (line(Error::BatchLineTooLong { max: 1 }), Exit::TooLong),
             (line(Error::UsernameIllegal { reason: "r" }), Exit::BadUser),
+            (
+                line(Error::UsernameInvisible {
+                    character: '\u{feff}',
+                }),
+                Exit::BadUser,
+            ),
             (line(Error::UsernameTooLong { len: 256 }), Exit::TooLong),
             (
                 line(Error::PasswordTooLongForBcrypt { len: 73 }),
@@ -253,13 +293,15 @@ mod tests {
                 Exit::Usage,
             ),
             (
-                Error::InvalidSecretName {
-                    what: "name",
+                Error::InvalidSecretField {
+                    option: "--label",
+                    what: "key",
                     value: "A".into(),
                     rule: "r",
                 },
                 Exit::Usage,
             ),
+            (Error::AnnotationsTooLarge { len: 2, max: 1 }, Exit::Usage),
             (Error::SecretTooLarge { len: 2, max: 1 }, Exit::TooLong),
         ] {
             assert_eq!(Exit::from(&error), exit, "{error}");
@@ -295,6 +337,10 @@ mod tests {
         for error in [
             Error::UsernameEmpty,
             Error::UsernameIllegal { reason: "r" },
+            Error::UsernameInvisible {
+                character: '\u{200b}',
+            },
+            Error::UsernameNeverInFile { reason: "r" },
             Error::UserNotFound { user: "a".into() },
         ] {
             assert_eq!(Exit::from(&error), Exit::BadUser, "{error}");
@@ -332,6 +378,26 @@ mod tests {
         };
         assert_eq!(Exit::from(&error), Exit::InvalidFile);
         assert_eq!(Exit::from(&Failure::from(error)), Exit::InvalidFile);
+    }
+
+    /// An entry a format cannot carry: 7 when a line of FILE holds it (the
+    /// file's content, as `check --for` finds it), 6 when the user was named
+    /// on the command line (a name not allowed, as `a:b`).
+    #[test]
+    fn entries_a_format_cannot_carry_are_7_in_a_file_and_6_as_an_argument() {
+        let unfit = crate::render::compose_user(b"a,b").unwrap_err();
+        let in_file = Error::EntryUnfit {
+            path: "f".into(),
+            line: 3,
+            unfit,
+        };
+        assert_eq!(Exit::from(&in_file), Exit::InvalidFile);
+        let named = Error::UserUnfit {
+            user: "a,b".into(),
+            unfit,
+        };
+        assert_eq!(Exit::from(&named), Exit::BadUser);
+        assert_eq!(Exit::from(&Error::PlainHashUnfit { unfit }), Exit::Usage);
     }
 
     #[test]

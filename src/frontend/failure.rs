@@ -37,15 +37,20 @@ pub enum Failure {
         reason: &'static str,
         options: &'static str,
     },
+    /// The name is not repeated: a password given in its place
+    /// (`--password-env "$PW"`) would otherwise reach the log.
     #[error(
-        "the environment variable {var} (from --password-env) is not set; set it, or choose another password source"
+        "the environment variable named by --password-env is not set (its name is not repeated here, in case a password was given in its place); set it, or choose another password source"
     )]
-    PasswordEnvUnset { var: String },
+    PasswordEnvUnset,
+    /// The path is named only if something is there: a password given in
+    /// its place (`--password-file "$PW"`) names nothing.
     #[error(
-        "{path}: cannot read the password file (from --password-file): {source}; check the path, or choose another password source"
+        "{}cannot read the password file (from --password-file): {source}; check the path, or choose another password source",
+        path.as_ref().map(|path| format!("{}: ", path.display())).unwrap_or_default()
     )]
     PasswordFile {
-        path: PathBuf,
+        path: Option<PathBuf>,
         #[source]
         source: io::Error,
     },
@@ -75,7 +80,12 @@ pub enum Failure {
         "cannot ask for the password on the terminal: {0}; give the password with {CHECK_OPTIONS}"
     )]
     Prompt(#[source] io::Error),
-    #[error("interrupted; nothing was changed")]
+    /// Ctrl-D at the prompt: the answer ended before a password was typed.
+    #[error(
+        "no password given: input ended (Ctrl-D) at the prompt; run again and type the password, or give it with {options}"
+    )]
+    PromptNoPassword { options: &'static str },
+    #[error("interrupted; no file was changed")]
     Interrupted,
 
     #[error("the password does not match the one stored for user {user}")]

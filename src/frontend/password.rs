@@ -11,13 +11,14 @@
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, BufRead, IsTerminal, Read};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::frontend::failure::{CHECK_OPTIONS, Failure, SET_OPTIONS};
+use crate::frontend::interrupt;
 use crate::frontend::report;
 use crate::secret::{Password, WipingReader};
 use crate::username::Username;
@@ -41,11 +42,13 @@ pub enum PasswordSource {
     Prompt,
     /// `--password-stdin`: the first line of standard input.
     Stdin,
-    /// `--password-env VAR`: the whole value of the variable.
+    /// `--password-env VAR`: the value of the variable, less one trailing
+    /// `\n` or `\r\n`.
     Env(OsString),
     /// `--password-file PATH`: the first line of the file.
     File(PathBuf),
-    /// `-p, --password VALUE`, visible to other users in `ps`.
+    /// `-p, --password VALUE`, visible to other users in `ps`; one trailing
+    /// `\n` or `\r\n` already removed (see [`without_line_ending`]).
     Argument(Password),
 }
 
@@ -117,7 +120,9 @@ impl PasswordSource {
     pub fn read(self, user: Option<&Username>) -> Result<Password, Failure> {
         let from = self.describe();
         match self {
-            PasswordSource::Prompt => prompt(&format!("Password{}: ", for_user(user))),
+            PasswordSource::Prompt => {
+                prompt(&format!("Password{}: ", for_user(user)), CHECK_OPTIONS)
+            }
             PasswordSource::Stdin => {
                 // Through a wiping buffer larger than std's own, which it
                 // then bypasses: std's stdin buffer is never wiped.
@@ -128,17 +133,19 @@ impl PasswordSource {
                 })
             }
             PasswordSource::Env(var) => match std::env::var_os(&var) {
-                Some(value) => Ok(Password::new(value.into_encoded_bytes())),
-                None => Err(Failure::PasswordEnvUnset {
-                    var: var.to_string_lossy().into_owned(),
-                }),
+                Some(value) => Ok(without_line_ending(value.into_encoded_bytes())),
+                None => Err(Failure::PasswordEnvUnset),
             },
             PasswordSource::File(path) => {
                 let read = File::open(&path)
                     .map_err(LineError::Io)
                     .and_then(|file| first_line_unbuffered(file, &from));
                 read.map_err(|error| match error {
-                    LineError::Io(source) => Failure::PasswordFile { path, source },
+                    LineError::Io(source) => Failure::PasswordFile {
+                        // Named only if something is there (see Failure).
+                        path: std::fs::symlink_metadata(&path).is_ok().then_some(path),
+                        source,
+                    },
                     LineError::Failure(failure) => failure,
                 })
             }
@@ -159,8 +166,11 @@ impl NewPasswordSource {
         let (password, generated, from) = match self {
             NewPasswordSource::Generate { length } => (generate(length)?, true, String::new()),
             NewPasswordSource::Given(PasswordSource::Prompt) => {
-                let first = prompt(&format!("New password{}: ", for_user(user)))?;
-                let second = prompt(&format!("Re-type new password{}: ", for_user(user)))?;
+                let first = prompt(&format!("New password{}: ", for_user(user)), SET_OPTIONS)?;
+                let second = prompt(
+                    &format!("Re-type new password{}: ", for_user(user)),
+                    SET_OPTIONS,
+                )?;
                 if !first.ct_eq(&second) {
                     return Err(Failure::PromptsDiffer);
                 }
@@ -179,6 +189,23 @@ impl NewPasswordSource {
             generated,
         })
     }
+}
+
+/// `bytes` without one trailing `\n` or `\r\n`, as every source gives a
+/// password: a secret kept in a variable or an argument often carries the
+/// newline of the file or command it came from (`PW=$(cat f)` does not,
+/// `export PW="$(cat f; echo)"` or a Kubernetes secret mounted as env may),
+/// and the first line of standard input or a file never includes it. Only
+/// one: `pw\n\n` is `pw\n` from every source alike.
+pub fn without_line_ending(mut bytes: Vec<u8>) -> Password {
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+        if bytes.last() == Some(&b'\r') {
+            bytes.pop();
+        }
+    }
+    // Shortened in place, never reallocated: the Password wipes it all.
+    Password::new(bytes)
 }
 
 /// ` for alice`, escaped for the terminal, or nothing.
@@ -202,22 +229,67 @@ fn controlling_terminal_opens() -> bool {
     true
 }
 
-fn prompt(text: &str) -> Result<Password, Failure> {
-    match rpassword::prompt_password(text) {
-        // `into_bytes` moves the buffer: the Password owns and zeroizes it.
-        Ok(typed) => Ok(Password::new(typed.into_bytes())),
-        // Ctrl-C (when SIGINT does not end us first) or Ctrl-D on an empty line.
-        Err(error)
-            if matches!(
-                error.kind(),
-                io::ErrorKind::Interrupted | io::ErrorKind::UnexpectedEof
-            ) =>
-        {
-            Err(Failure::Interrupted)
-        }
-        Err(error) => Err(Failure::Prompt(error)),
+fn prompt(text: &str, options: &'static str) -> Result<Password, Failure> {
+    match ask_terminal(text) {
+        Ok(password) => Ok(password),
+        // rpassword raised SIGINT too; the watching thread leaves it to us.
+        Err(PromptEnd::Interrupted) => Err(Failure::Interrupted),
+        Err(PromptEnd::NoPassword) => Err(Failure::PromptNoPassword { options }),
+        Err(PromptEnd::Failed(error)) => Err(Failure::Prompt(error)),
     }
 }
+
+/// How a prompt on the terminal ended without a password.
+#[derive(Debug)]
+pub enum PromptEnd {
+    /// Ctrl-C: the line is ended, and SIGINT was raised at this process,
+    /// which the watching thread leaves to the caller (see
+    /// [`crate::frontend::interrupt`]): the caller ends the run, exit 4.
+    Interrupted,
+    /// Ctrl-D on an empty answer: no password given. The line is ended.
+    NoPassword,
+    /// The terminal could not be read or written. The line is ended.
+    Failed(io::Error),
+}
+
+/// Asks on the controlling terminal, without echo, through rpassword; the
+/// one terminal prompt of both programs. Whatever the answer, the cursor is
+/// left at the start of a line, so the next message is whole.
+pub fn ask_terminal(text: &str) -> Result<Password, PromptEnd> {
+    let answer = {
+        let _open = interrupt::Prompt::on_terminal();
+        rpassword::prompt_password(text)
+    };
+    match answer {
+        // `into_bytes` moves the buffer: the Password owns and zeroizes it.
+        // rpassword ended the line (it echoes the Enter).
+        Ok(typed) => Ok(Password::new(typed.into_bytes())),
+        // rpassword ended the line before it raised SIGINT.
+        Err(error) if error.kind() == io::ErrorKind::Interrupted => Err(PromptEnd::Interrupted),
+        // Ctrl-D: rpassword leaves the cursor after the prompt.
+        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => {
+            end_terminal_line();
+            Err(PromptEnd::NoPassword)
+        }
+        Err(error) => {
+            end_terminal_line();
+            Err(PromptEnd::Failed(error))
+        }
+    }
+}
+
+/// Ends the prompt's line on the terminal (where rpassword wrote it).
+fn end_terminal_line() {
+    if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open(TERMINAL) {
+        let _ = tty.write_all(b"\n");
+    }
+}
+
+/// The controlling terminal, as rpassword opens it.
+#[cfg(unix)]
+const TERMINAL: &str = "/dev/tty";
+#[cfg(not(unix))]
+const TERMINAL: &str = "CONOUT$";
 
 enum LineError {
     Io(io::Error),
@@ -313,6 +385,25 @@ mod tests {
         assert_eq!(line_of(b"pw").ok(), Some(b"pw".to_vec()));
         assert_eq!(line_of(b"\n").ok(), Some(Vec::new()));
         assert_eq!(line_of(b"a b\tc\r").ok(), Some(b"a b\tc\r".to_vec()));
+    }
+
+    #[test]
+    fn one_line_ending_goes_as_from_every_source() {
+        for (value, password) in [
+            (&b"pw"[..], &b"pw"[..]),
+            (b"pw\n", b"pw"),
+            (b"pw\r\n", b"pw"),
+            (b"pw\n\n", b"pw\n"),
+            (b"pw\r", b"pw\r"),
+            (b"\n", b""),
+        ] {
+            assert_eq!(without_line_ending(value.to_vec()).as_bytes(), password);
+            // The first line of standard input or a file, alike.
+            let read = line_of(value);
+            if !value.is_empty() && !value[..value.len() - 1].contains(&b'\n') {
+                assert_eq!(read.ok().as_deref(), Some(password), "{value:?}");
+            }
+        }
     }
 
     #[test]

@@ -9,9 +9,13 @@
 
 use std::fmt::Display;
 use std::io::{self, BufWriter, StdoutLock, Write};
+use std::sync::OnceLock;
+
+use zeroize::Zeroizing;
 
 use crate::frontend::failure::Failure;
 use crate::secret::Password;
+use crate::store::{self, LockWait, Notice};
 use crate::username::Username;
 
 /// The name in front of errors and warnings.
@@ -27,15 +31,40 @@ pub fn warning(message: impl Display) {
     stderr_line(format_args!("{PROGRAM}: warning: {message}"));
 }
 
+/// The prefix of the store's notices: `htpass`, or the drop-in's `argv[0]`.
+static STORE_PREFIX: OnceLock<String> = OnceLock::new();
+
+/// Lets the library's store tell the user, as `PREFIX: ...` lines on
+/// stderr, what it does that they should know of (a wait for another
+/// process's lock, an in-place rewrite, a repair), and sets how long it
+/// waits for a lock.
+pub fn configure_store(prefix: String, lock_wait: LockWait) {
+    let _ = STORE_PREFIX.set(prefix);
+    store::configure(store::Settings {
+        lock_wait,
+        notice: store_notice,
+    });
+}
+
+fn store_notice(notice: &Notice<'_>) {
+    let prefix = STORE_PREFIX.get().map_or(PROGRAM, String::as_str);
+    stderr_line(format_args!("{prefix}: {notice}"));
+}
+
 /// Prints a note on what was done (`deleted user bob`) on stderr.
 pub fn note(message: impl Display) {
     stderr_line(format_args!("{message}"));
 }
 
-/// A line on stderr. A failed write is ignored: there is nowhere left to
-/// report it, and `eprintln!` would panic instead.
+/// A line on stderr, in one write: stderr is unbuffered, and `writeln!`
+/// would write each piece on its own, so that another writer (the interrupt
+/// thread, another process on the same terminal) could land in the middle.
+/// A failed write is ignored: there is nowhere left to report it, and
+/// `eprintln!` would panic instead.
 fn stderr_line(line: std::fmt::Arguments<'_>) {
-    let _ = writeln!(io::stderr().lock(), "{line}");
+    let mut text = line.to_string();
+    text.push('\n');
+    let _ = io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Standard output for data, buffered, treating a closed pipe as "stop".
@@ -94,14 +123,19 @@ impl Default for Stdout {
 }
 
 /// Shows a password htpass made up, once, on stderr:
-/// `generated password for USER: PASSWORD`. Written straight from the
-/// [`Password`] (stderr is unbuffered), so no other copy is made.
-pub fn generated_password(user: Option<&Username>, password: &Password) {
-    let mut stderr = io::stderr().lock();
-    let _ = match user {
-        Some(user) => write!(stderr, "generated password for {user}: "),
-        None => write!(stderr, "generated password: "),
+/// `generated password for USER: PASSWORD`, in one write from a zeroizing
+/// buffer (stderr is unbuffered, so std keeps no other copy). An error means
+/// the password was not shown, and must then not be stored.
+pub fn generated_password(user: Option<&Username>, password: &Password) -> io::Result<()> {
+    let intro = match user {
+        Some(user) => format!("generated password for {user}: "),
+        None => "generated password: ".to_owned(),
     };
-    let _ = stderr.write_all(password.as_bytes());
-    let _ = stderr.write_all(b"\n");
+    let mut line = Zeroizing::new(Vec::with_capacity(intro.len() + password.len() + 1));
+    line.extend_from_slice(intro.as_bytes());
+    line.extend_from_slice(password.as_bytes());
+    line.push(b'\n');
+    let mut stderr = io::stderr().lock();
+    stderr.write_all(&line)?;
+    stderr.flush()
 }

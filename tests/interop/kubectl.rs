@@ -447,3 +447,188 @@ fn k8s_secret_for_envoy_gateway_uses_key_dot_htpasswd() {
         file_bytes(&file.path)
     );
 }
+
+/// `htpass ARGS...` (a command that prints a manifest): its stdout.
+fn htpass_stdout(dir: &TestDir, args: &[&str]) -> Vec<u8> {
+    let output = dir.htpass().args(args).output().expect("run htpass");
+    assert!(
+        output.status.success(),
+        "htpass {args:?} failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
+}
+
+/// The objects kubectl printed: one, or the items of a `List` when the
+/// manifest held several documents.
+fn objects(printed: Value) -> Vec<Value> {
+    if printed["kind"] == "List" {
+        printed["items"].as_array().cloned().unwrap_or_default()
+    } else {
+        vec![printed]
+    }
+}
+
+/// Regression (issue 11): `--secret-name 123`, `--namespace null`,
+/// `--secret-key yes` or `0x1f` were written bare, and kubectl's YAML (1.1)
+/// read a number, null or a boolean: it refused the manifest, dropped the
+/// namespace, or renamed the data key `true` or `31`. Every case is one
+/// document of one manifest, so kubectl runs once.
+#[test]
+fn k8s_secret_names_yaml_would_misread_reach_kubectl_as_strings() {
+    let dir = TestDir::new();
+    let file = htpass_file(&dir, &[Algorithm::Bcrypt]);
+    let content = file_bytes(&file.path);
+    let cases = [
+        ("123", "null", "yes"),
+        ("null", "123", "0x1f"),
+        ("yes", "true", "1e3"),
+        ("true", "yes", "no"),
+        ("1e3", "no", "on"),
+        ("0x1f", "on", "off"),
+        ("no", "off", "null"),
+        ("on", "y", "true"),
+        ("off", "n", "y"),
+        ("y", "012", "012"),
+        ("012", "0x1f", ".inf"),
+        ("1.5", "1e3", ".nan"),
+        ("0o17", "false", "1_000"),
+        ("1-0", "0o17", "0b101"),
+    ];
+    let mut manifest = Vec::new();
+    for (name, namespace, key) in cases {
+        manifest.extend_from_slice(b"---\n");
+        manifest.extend_from_slice(&htpass_stdout(
+            &dir,
+            &[
+                "export",
+                "htpasswd",
+                "--format",
+                "k8s-secret",
+                "--secret-name",
+                name,
+                "--namespace",
+                namespace,
+                "--secret-key",
+                key,
+            ],
+        ));
+    }
+    // `hash` writes the same manifest around one line.
+    manifest.extend_from_slice(b"---\n");
+    manifest.extend_from_slice(&htpass_stdout(
+        &dir,
+        &[
+            "hash",
+            "alice",
+            "-C",
+            "4",
+            "-p",
+            "pw",
+            "--format",
+            "k8s-secret",
+            "--secret-name",
+            "1e3",
+            "--namespace",
+            "null",
+            "--secret-key",
+            "yes",
+        ],
+    ));
+    let secrets = objects(kubectl_dry_run_apply(&dir, &manifest));
+    assert_eq!(secrets.len(), cases.len() + 1, "{secrets:#?}");
+    for ((name, namespace, key), secret) in cases.iter().zip(&secrets) {
+        assert_eq!(secret["metadata"]["name"], *name, "{secret:#}");
+        assert_eq!(secret["metadata"]["namespace"], *namespace, "{secret:#}");
+        assert_eq!(secret["type"], "Opaque", "{secret:#}");
+        let data = secret["data"].as_object().expect("data");
+        assert_eq!(data.keys().collect::<Vec<_>>(), [key], "{secret:#}");
+        assert_eq!(
+            STANDARD.decode(data[*key].as_str().unwrap()).unwrap(),
+            content
+        );
+    }
+    let from_hash = &secrets[cases.len()];
+    assert_eq!(from_hash["metadata"]["name"], "1e3", "{from_hash:#}");
+    assert_eq!(from_hash["metadata"]["namespace"], "null", "{from_hash:#}");
+    let line = STANDARD
+        .decode(from_hash["data"]["yes"].as_str().expect("data.yes"))
+        .unwrap();
+    let hash = line
+        .strip_prefix(b"alice:")
+        .and_then(|rest| rest.strip_suffix(b"\n"))
+        .expect("alice's line");
+    assert!(util::verifies(hash, "pw"));
+}
+
+/// `--label` and `--annotation` reach kubectl as exactly the strings given,
+/// whatever YAML would make of them bare; an annotation value may hold any
+/// character, escaped in the manifest.
+#[test]
+fn k8s_secret_labels_and_annotations_reach_kubectl_exactly() {
+    let dir = TestDir::new();
+    htpass_file(&dir, &[Algorithm::Bcrypt]);
+    let awkward = "a \"quoted\" \\ value: # not a comment\n- [x] {y} &z *w !t |p >f %d @a `b`\t\
+                   \u{e9}\u{1f600}\r\u{1}\u{7f}\u{85}\u{a0}\u{2028}\u{2029}\u{feff} trailing ";
+    let labels = [
+        ("app.kubernetes.io/name", "web"),
+        ("tier", "123"),
+        ("yes", "no"),
+        ("null", "true"),
+        ("example.com/empty", ""),
+        ("on", "0x1f"),
+        ("version", "1e3"),
+        ("x", "1.5"),
+    ];
+    let annotations = [
+        ("example.com/note", awkward),
+        ("tilde", "~"),
+        ("null", "null"),
+        ("Example.COM/Upper", "yes"),
+        ("blank", ""),
+        ("json", "{\"a\": [1, 2]}"),
+        ("quote", "'"),
+        ("multi", "line one\nline two\n"),
+    ];
+    let mut args = vec!["export", "htpasswd", "--format", "k8s-secret"];
+    let pairs: Vec<String> = labels
+        .iter()
+        .map(|(key, value)| format!("{key}={value}"))
+        .chain(
+            annotations
+                .iter()
+                .map(|(key, value)| format!("{key}={value}")),
+        )
+        .collect();
+    for (index, pair) in pairs.iter().enumerate() {
+        args.push(if index < labels.len() {
+            "--label"
+        } else {
+            "--annotation"
+        });
+        args.push(pair);
+    }
+    let manifest = htpass_stdout(&dir, &args);
+    let secret = kubectl_dry_run_apply(&dir, &manifest);
+    let expected_labels: serde_json::Map<String, Value> = labels
+        .iter()
+        .map(|(key, value)| ((*key).to_owned(), json!(value)))
+        .collect();
+    assert_eq!(
+        secret["metadata"]["labels"],
+        Value::Object(expected_labels),
+        "{secret:#}"
+    );
+    let mut got = secret["metadata"]["annotations"]
+        .as_object()
+        .cloned()
+        .unwrap_or_else(|| panic!("no annotations: {secret:#}"));
+    // kubectl apply records what it applied; that one is kubectl's own.
+    got.remove("kubectl.kubernetes.io/last-applied-configuration");
+    let expected_annotations: serde_json::Map<String, Value> = annotations
+        .iter()
+        .map(|(key, value)| ((*key).to_owned(), json!(value)))
+        .collect();
+    assert_eq!(Value::Object(got), Value::Object(expected_annotations));
+}

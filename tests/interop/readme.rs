@@ -20,6 +20,7 @@ use super::kubectl::{FakeApiServer, KUBECTL};
 use super::matrix::Verdict;
 use super::registry::Registry;
 use super::server::require_program;
+use crate::export::{AWKWARD_NAMES, traefik_users};
 use crate::util::{self, TestDir, file_verifies, verifies};
 
 const README: &str = include_str!("../../README.md");
@@ -152,19 +153,40 @@ fn traefik_recipe_writes_a_label_compose_reads_back() {
     let api = FakeApiServer::start();
     run_recipe("traefik", &dir, &api, &[("ADMIN_PASSWORD", "adm!n pw")]);
     let compose = String::from_utf8(dir.read("compose.override.yml")).unwrap();
-    let label = compose
-        .lines()
-        .find_map(|line| {
-            line.trim()
-                .strip_prefix("- \"traefik.http.middlewares.auth.basicauth.users=")
-        })
-        .and_then(|rest| rest.strip_suffix('"'))
-        .unwrap_or_else(|| panic!("no users label in:\n{compose}"));
-    // docker-compose turns `$$` into `$`; a lone `$` would be a variable.
-    assert!(!label.replace("$$", "").contains('$'), "{label}");
-    let value = label.replace("$$", "$");
-    let hash = value.strip_prefix("admin:").expect("admin's entry");
-    assert!(verifies(hash.as_bytes(), "adm!n pw"), "{value}");
+    // As compose reads it: YAML, then `$$` to `$`; as Traefik splits it.
+    let users = traefik_users(&compose);
+    assert_eq!(users.len(), 1, "{compose}");
+    assert_eq!(users[0].0, "admin");
+    assert!(verifies(users[0].1.as_bytes(), "adm!n pw"), "{compose}");
+}
+
+/// Regression (issue 11): the recipe's double-quoted YAML string ended at a
+/// name's `"` or took its `\` as an escape. Run on a file that already holds
+/// such names, the recipe as written gives compose exactly the file's users.
+#[test]
+fn traefik_recipe_carries_every_name_of_the_file() {
+    let dir = TestDir::new();
+    let api = FakeApiServer::start();
+    let hash = "$2y$05$aaaaaaaaaaaaaaaaaaaaaOaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let file: String = AWKWARD_NAMES
+        .iter()
+        .map(|name| format!("{name}:{hash}\n"))
+        .collect();
+    dir.write("users", &file);
+    run_recipe("traefik", &dir, &api, &[("ADMIN_PASSWORD", "adm!n pw")]);
+    let compose = String::from_utf8(dir.read("compose.override.yml")).unwrap();
+    let users = traefik_users(&compose);
+    let names: Vec<&str> = users.iter().map(|(name, _)| name.as_str()).collect();
+    let mut expected = AWKWARD_NAMES.to_vec();
+    expected.push("admin");
+    assert_eq!(names, expected, "{compose}");
+    for (name, stored) in &users[..AWKWARD_NAMES.len()] {
+        assert_eq!(stored, hash, "{name:?}");
+    }
+    assert!(verifies(
+        users[AWKWARD_NAMES.len()].1.as_bytes(),
+        "adm!n pw"
+    ));
 }
 
 #[test]

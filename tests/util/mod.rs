@@ -9,6 +9,8 @@ use std::time::Duration;
 use htpass::Password;
 use htpass::hash::{self, VerifyPolicy};
 
+pub mod terminal;
+
 /// Long enough for bcrypt at cost 4 on a slow CI machine, short enough that
 /// a hang fails the test instead of the whole run.
 pub const TIMEOUT: Duration = Duration::from_secs(30);

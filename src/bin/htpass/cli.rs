@@ -9,6 +9,7 @@
 use std::ffi::OsString;
 use std::num::IntErrorKind;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use htpass::Error;
@@ -17,13 +18,15 @@ use htpass::hash::{BcryptCost, ShaRounds};
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
-  1  a file could not be read, written or created; or the user exists (add --no-update)
-  2  usage error
+  1  a file could not be read, written or created; the user exists (add --no-update); a generated password could not be shown
+  2  usage error, or no password given (no source and no terminal, Ctrl-D at the prompt)
   3  the password does not match, or hashing failed
   4  interrupted
   5  a value is too long (user name over 255 bytes, bcrypt password over 72)
-  6  the user name is not allowed, or the user is not in the file
-  7  the file is not a valid htpasswd file";
+  6  the user name is not allowed (also: one --format compose cannot carry), or the user
+     is not in the file
+  7  the file is not a valid htpasswd file, or export meets an entry the --format cannot
+     carry";
 
 /// Create, update and check Apache htpasswd files.
 #[derive(Parser)]
@@ -37,6 +40,10 @@ Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Give up after SECONDS when another process holds FILE's lock (exit 1); default: wait
+    /// as long as it takes (Ctrl-C gives up)
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = parse_wait)]
+    pub wait: Option<Duration>,
 }
 
 #[derive(Subcommand)]
@@ -247,6 +254,15 @@ pub struct SecretArgs {
     /// envoy-gateway (.htpasswd)
     #[arg(long = "for", id = "secret_reader", value_enum, value_name = "READER")]
     pub reader: Option<SecretReader>,
+    /// Add a label (repeat for more; for a KEY given twice the last VALUE
+    /// wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is
+    /// empty or up to 63 letters, digits, '-', '_' and '.'
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub label: Vec<String>,
+    /// Add an annotation (repeat for more; the last VALUE of a KEY wins).
+    /// VALUE may be any text
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub annotation: Vec<String>,
 }
 
 #[derive(Args)]
@@ -261,16 +277,19 @@ pub struct CompletionsArgs {
 #[group(id = "password_source", multiple = false)]
 #[command(next_help_heading = "Password (default: ask on the terminal)")]
 pub struct PasswordArgs {
-    /// Read the password from the first line of standard input
+    /// Read the password from the first line of standard input, without its line ending
     #[arg(long)]
     pub password_stdin: bool,
-    /// Read the password from the environment variable VAR
+    /// Read the password from the environment variable VAR, less one trailing newline
+    /// (\n or \r\n), as from the other sources
     #[arg(long, value_name = "VAR")]
     pub password_env: Option<OsString>,
-    /// Read the password from the first line of the file PATH
+    /// Read the password from the first line of the file PATH, without its line ending
     #[arg(long, value_name = "PATH")]
     pub password_file: Option<PathBuf>,
-    /// The password itself (other users can see it in `ps`; prefer the options above)
+    /// The password itself, less one trailing newline (other users can see it in `ps`;
+    /// prefer the options above). A VALUE that is an option name is refused: write
+    /// --password=VALUE if it is the password
     #[arg(short = 'p', long, value_name = "VALUE", allow_hyphen_values = true)]
     pub password: Option<OsString>,
 }
@@ -352,19 +371,25 @@ pub enum HashFormat {
     Hash,
     /// One JSON object with user, hash, line (and password with --generate)
     Json,
-    /// USER:HASH with every `$` doubled, for docker-compose files (Traefik labels)
+    /// USER:HASH for inside a double-quoted string of a docker-compose file
+    /// (Traefik's basicauth.users label): `"` and `\` escaped, every `$`
+    /// doubled; a USER with ',' is refused (exit 6)
     Compose,
-    /// A v1 Secret manifest holding the USER:HASH line, for `kubectl apply -f -`
+    /// A v1 Secret manifest holding the USER:HASH line, every value quoted,
+    /// for `kubectl apply -f -`
     K8sSecret,
 }
 
 /// How `export` renders a file.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
-    /// A v1 Secret manifest holding the file, for `kubectl apply -f -`
+    /// A v1 Secret manifest holding the file, every value quoted, for
+    /// `kubectl apply -f -`
     K8sSecret,
-    /// The entries as USER:HASH joined by commas, every `$` doubled, for a
-    /// docker-compose label such as Traefik's basicauth.users
+    /// The entries as USER:HASH joined by commas, for inside a double-quoted
+    /// string of a docker-compose file (Traefik's basicauth.users label):
+    /// `"` and `\` escaped, every `$` doubled; an entry with ',' is refused
+    /// with its line number (exit 7)
     Compose,
     /// A JSON array of objects with line_number, user, hash, algorithm, cost
     Json,
@@ -419,6 +444,161 @@ pub enum ListFormat {
     /// A JSON array of objects with user, algorithm and cost, exact (a user
     /// name that is not UTF-8 also comes as user_base64)
     Json,
+}
+
+/// The options that give a password, or say where it is: their values are
+/// never repeated in a message (see [`password_values`]).
+pub const PASSWORD_OPTIONS: [&str; 5] = [
+    "--password",
+    "--password-stdin",
+    "--password-env",
+    "--password-file",
+    "--generate",
+];
+
+/// Every value given to a password option in `args` (the command line
+/// without `argv[0]`), in each form clap takes: `--opt=V`, `--opt V`, `-pV`,
+/// `-p V`, `-p` last in a bundle of flags. Values are bytes, and empty ones
+/// are left out (they cannot be told apart from anything).
+pub fn password_values(args: &[OsString]) -> Vec<Vec<u8>> {
+    let mut values = Vec::new();
+    let mut args = args.iter().map(|arg| arg.as_encoded_bytes());
+    while let Some(arg) = args.next() {
+        if arg == b"--" {
+            break;
+        }
+        if let Some(long) = arg.strip_prefix(b"--") {
+            let (name, value) = match long.iter().position(|&b| b == b'=') {
+                Some(at) => (&long[..at], Some(&long[at + 1..])),
+                None => (long, None),
+            };
+            let is_password_option = PASSWORD_OPTIONS
+                .iter()
+                .any(|option| option.as_bytes()[2..] == *name);
+            if !is_password_option {
+                continue;
+            }
+            match value {
+                Some(value) => values.push(value.to_vec()),
+                // These take their value from the next argument; the others
+                // take none, or only after `=`.
+                None if matches!(name, b"password" | b"password-env" | b"password-file") => {
+                    values.extend(args.next().map(<[u8]>::to_vec));
+                }
+                None => {}
+            }
+        } else if let Some(letters) = arg.strip_prefix(b"-") {
+            for (at, &letter) in letters.iter().enumerate() {
+                match letter {
+                    b'p' => {
+                        let rest = &letters[at + 1..];
+                        if rest.is_empty() {
+                            values.extend(args.next().map(<[u8]>::to_vec));
+                        } else {
+                            values.push(rest.to_vec());
+                        }
+                        break;
+                    }
+                    // Short options whose value is the rest of the bundle.
+                    b'a' | b'C' | b'r' => break,
+                    _ => {}
+                }
+            }
+        }
+    }
+    values.retain(|value| !value.is_empty());
+    values
+}
+
+/// Every option name of htpass and its commands (`--name` and `-x`).
+pub fn option_names() -> Vec<String> {
+    use clap::CommandFactory;
+    let mut command = Cli::command();
+    command.build();
+    let mut names = Vec::new();
+    let mut add = |command: &clap::Command| {
+        for arg in command.get_arguments() {
+            names.extend(
+                arg.get_long_and_visible_aliases()
+                    .into_iter()
+                    .flatten()
+                    .map(|long| format!("--{long}")),
+            );
+            names.extend(
+                arg.get_short_and_visible_aliases()
+                    .into_iter()
+                    .flatten()
+                    .map(|short| format!("-{short}")),
+            );
+        }
+    };
+    add(&command);
+    for sub in command.get_subcommands() {
+        add(sub);
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Refuses `-p VALUE` or `--password VALUE` where VALUE is one of htpass's
+/// own option names (`-p --password-env PW` would set the password
+/// `--password-env` and leave `PW` to mean something else), or starts with
+/// `--` and names one (`--password-env=PW`). The attached forms
+/// (`--password=VALUE`, `-pVALUE`) say that VALUE is meant, and pass.
+/// The message never repeats VALUE.
+pub fn refuse_option_as_password(args: &[OsString]) -> Result<(), String> {
+    let names = option_names();
+    let names_an_option = |value: &[u8]| {
+        let name = match value.strip_prefix(b"--") {
+            Some(long) => &value[..2 + long.iter().position(|&b| b == b'=').unwrap_or(long.len())],
+            None => value,
+        };
+        names.iter().any(|known| known.as_bytes() == name)
+    };
+    let mut args = args.iter().map(|arg| arg.as_encoded_bytes()).peekable();
+    while let Some(arg) = args.next() {
+        if arg == b"--" {
+            break;
+        }
+        let takes_next = arg == b"--password"
+            || (arg.len() >= 2
+                && arg[0] == b'-'
+                && arg[1] != b'-'
+                && arg.ends_with(b"p")
+                && !arg[1..arg.len() - 1]
+                    .iter()
+                    .any(|b| matches!(b, b'a' | b'C' | b'r' | b'p')));
+        if takes_next
+            && let Some(value) = args.peek()
+            && names_an_option(value)
+        {
+            return Err(format!(
+                "the value given to {} is one of htpass's option names (not repeated here); \
+                 if you meant that option, give the password another way; \
+                 if that really is the password, write it as --password=VALUE",
+                if arg == b"--password" {
+                    "--password"
+                } else {
+                    "-p"
+                }
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `--wait`: whole or decimal seconds, 0 (do not wait) up to a day.
+fn parse_wait(text: &str) -> Result<Duration, String> {
+    const MAX_SECONDS: f64 = 86_400.0;
+    match text.parse::<f64>() {
+        Ok(seconds) if (0.0..=MAX_SECONDS).contains(&seconds) => {
+            Ok(Duration::from_secs_f64(seconds))
+        }
+        _ => Err(format!(
+            "not a number of seconds from 0 to {MAX_SECONDS}; use e.g. --wait 30"
+        )),
+    }
 }
 
 fn parse_cost(text: &str) -> Result<BcryptCost, String> {
@@ -481,6 +661,86 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    fn os(args: &[&str]) -> Vec<OsString> {
+        args.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn password_values_are_found_in_every_form() {
+        let found = password_values(&os(&[
+            "add",
+            "f",
+            "u",
+            "-pA",
+            "-p",
+            "B",
+            "--password",
+            "C",
+            "--password=D",
+            "--password-stdin=E",
+            "--generate=F",
+            "--password-env",
+            "G",
+            "--password-file=H",
+            "-fp",
+            "I",
+            "-aplain",
+            "--password-stdin",
+            "--generate",
+            "--password=",
+            "--",
+            "-pJ",
+        ]));
+        let expected: Vec<Vec<u8>> = ["A", "B", "C", "D", "E", "F", "G", "H", "I"]
+            .iter()
+            .map(|v| v.as_bytes().to_vec())
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn a_separate_password_value_that_names_an_option_is_refused() {
+        for refused in [
+            &["hash", "-p", "--password-env", "PW"][..],
+            &["hash", "--password", "-a"],
+            &["hash", "-p", "--generate=12"],
+            &["create", "f", "u", "-fp", "--force"],
+        ] {
+            let message = refuse_option_as_password(&os(refused)).unwrap_err();
+            assert!(message.contains("--password=VALUE"), "{refused:?}");
+        }
+        for allowed in [
+            &["hash", "--password=--password-env"][..],
+            &["hash", "-p--password-env"],
+            &["hash", "-p", "-x"],
+            &["hash", "-p", "--not-an-option"],
+            &["hash", "-aplain", "--password-stdin"],
+            &["add", "f", "--", "-p", "--help"],
+        ] {
+            assert_eq!(
+                refuse_option_as_password(&os(allowed)),
+                Ok(()),
+                "{allowed:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn option_names_cover_every_command() {
+        let names = option_names();
+        for name in [
+            "--password-env",
+            "--generate",
+            "--batch",
+            "--for",
+            "-p",
+            "-C",
+            "--help",
+        ] {
+            assert!(names.iter().any(|known| known == name), "{name}");
+        }
     }
 
     #[test]

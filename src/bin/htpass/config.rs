@@ -11,14 +11,14 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use htpass::Username;
 use htpass::check::{CheckOptions, Server};
 use htpass::frontend::Failure;
-use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose};
+use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose, without_line_ending};
 use htpass::hash::{
     Algorithm, BcryptCost, BcryptVariant, Params, ShaRounds, ShaVariant, VerifyPolicy,
 };
 use htpass::render::{self, SecretSpec};
+use htpass::{Error, Username};
 
 use crate::cli::{
     AddArgs, AlgorithmArg, AlgorithmArgs, BcryptVariantArg, CheckArgs, CheckServer, Cli, Command,
@@ -277,7 +277,7 @@ fn check(args: CheckArgs) -> Check {
         }
     }
     Check {
-        path: args.file,
+        path: input_path(args.file),
         options: CheckOptions {
             servers,
             require_bcrypt: args.require.is_some(),
@@ -304,28 +304,48 @@ fn export(args: ExportArgs) -> Result<Export, Failure> {
         }
     };
     Ok(Export {
-        path: args.file,
+        path: input_path(args.file),
         style,
     })
 }
 
-/// The Secret's names, checked now so that a bad one fails before a
-/// password is asked for.
+/// The Secret's names, labels and annotations, checked now so that a bad
+/// one fails before a password is asked for.
 fn secret_spec(args: &SecretArgs) -> Result<SecretSpec, Failure> {
-    let key = match (&args.secret_key, args.reader) {
-        (Some(key), _) => key.as_str(),
-        (None, reader) => match reader.unwrap_or(SecretReader::IngressNginx) {
-            SecretReader::IngressNginx => render::SecretReader::IngressNginx,
-            SecretReader::Traefik => render::SecretReader::Traefik,
-            SecretReader::EnvoyGateway => render::SecretReader::EnvoyGateway,
-        }
-        .key(),
+    let reader = match args.reader.unwrap_or(SecretReader::IngressNginx) {
+        SecretReader::IngressNginx => render::SecretReader::IngressNginx,
+        SecretReader::Traefik => render::SecretReader::Traefik,
+        SecretReader::EnvoyGateway => render::SecretReader::EnvoyGateway,
     };
     let name = args
         .secret_name
         .as_deref()
         .unwrap_or(render::DEFAULT_SECRET_NAME);
-    Ok(SecretSpec::new(name, args.namespace.as_deref(), key)?)
+    let mut spec = SecretSpec::new(
+        name,
+        args.namespace.as_deref(),
+        reader,
+        args.secret_key.as_deref(),
+    )?;
+    for pair in &args.label {
+        let (key, value) = key_value("--label", pair)?;
+        spec.add_label(key, value)?;
+    }
+    for pair in &args.annotation {
+        let (key, value) = key_value("--annotation", pair)?;
+        spec.add_annotation(key, value)?;
+    }
+    Ok(spec)
+}
+
+/// `KEY=VALUE` split at the first `=` (a key has none; a value may).
+fn key_value<'a>(option: &str, pair: &'a str) -> Result<(&'a str, &'a str), Failure> {
+    pair.split_once('=').ok_or_else(|| {
+        Failure::Usage(format!(
+            "{option}: \"{}\" has no '='; write KEY=VALUE (VALUE may be empty: KEY=)",
+            pair.escape_debug()
+        ))
+    })
 }
 
 /// The Secret options mean nothing to other formats: say so rather than
@@ -340,6 +360,8 @@ fn refuse_secret_options(args: &SecretArgs, format: impl ValueEnum) -> Result<()
         ("--namespace", args.namespace.is_some()),
         ("--secret-key", args.secret_key.is_some()),
         ("--for", args.reader.is_some()),
+        ("--label", !args.label.is_empty()),
+        ("--annotation", !args.annotation.is_empty()),
     ];
     match given.iter().find(|(_, given)| *given) {
         Some((option, _)) => Err(Failure::Usage(format!(
@@ -351,7 +373,7 @@ fn refuse_secret_options(args: &SecretArgs, format: impl ValueEnum) -> Result<()
 
 fn verify(args: VerifyArgs) -> Result<Verify, Failure> {
     Ok(Verify {
-        user: username(args.user)?,
+        user: existing_username(args.user)?,
         source: password_source(args.password, Purpose::Check)?,
         path: args.file,
         policy: VerifyPolicy {
@@ -363,7 +385,7 @@ fn verify(args: VerifyArgs) -> Result<Verify, Failure> {
 fn delete(args: DeleteArgs) -> Result<Delete, Failure> {
     let mut users: Vec<Username> = Vec::with_capacity(args.users.len());
     for user in args.users {
-        let user = username(user)?;
+        let user = existing_username(user)?;
         if !users.contains(&user) {
             users.push(user);
         }
@@ -383,7 +405,7 @@ fn list(args: ListArgs) -> List {
         (ListFormat::Line, false) => ListStyle::Names,
     };
     List {
-        path: args.file,
+        path: input_path(args.file),
         style,
     }
 }
@@ -400,6 +422,13 @@ fn hash(args: HashArgs) -> Result<Hash, Failure> {
         refuse_secret_options(&args.secret, args.format)?;
     }
     let user = args.user.map(username).transpose()?;
+    // Before the password is asked for: the name alone decides it.
+    if let (Some(user), OutputFormat::Compose) = (&user, &format) {
+        render::compose_user(user.as_bytes()).map_err(|unfit| Error::UserUnfit {
+            user: user.escaped(),
+            unfit,
+        })?;
+    }
     if user.is_none() && matches!(format, OutputFormat::K8sSecret(_)) {
         return Err(Failure::Usage(
             "--format k8s-secret holds a USER:HASH line, but no USER is given; name the user"
@@ -414,9 +443,33 @@ fn hash(args: HashArgs) -> Result<Hash, Failure> {
     })
 }
 
-/// A user name from the command line, as bytes (a Unix argument need not be UTF-8).
+/// FILE for a command that only reads it: `-` is standard input (cli.md,
+/// "`-` is standard input"), so `... | base64 -d | htpass check -` works.
+/// It is opened by the name the system gives standard input, so the
+/// commands read it as any file (and a regular file behind `<` is read again
+/// where `check` needs to); a file named `-` is `./-`.
+fn input_path(file: PathBuf) -> PathBuf {
+    if file.as_os_str() == "-" {
+        PathBuf::from(STANDARD_INPUT)
+    } else {
+        file
+    }
+}
+
+/// Standard input as a path (Linux, macOS and the BSDs have it; a Windows
+/// port reads the handle instead).
+const STANDARD_INPUT: &str = "/dev/stdin";
+
+/// A user name to add, from the command line, as bytes (a Unix argument
+/// need not be UTF-8).
 fn username(user: OsString) -> Result<Username, Failure> {
     Ok(Username::new(user.into_encoded_bytes())?)
+}
+
+/// A user name to look up in the file (`verify`, `delete`): whatever an
+/// entry holds can be named, so the rules for new names do not apply.
+fn existing_username(user: OsString) -> Result<Username, Failure> {
+    Ok(Username::existing(user.into_encoded_bytes())?)
 }
 
 fn output_format(format: EntryFormat) -> OutputFormat {
@@ -509,7 +562,7 @@ fn password_source(args: PasswordArgs, purpose: Purpose) -> Result<PasswordSourc
         Ok(PasswordSource::File(path))
     } else if let Some(password) = args.password {
         // `into_encoded_bytes` moves the argument's bytes into the Password.
-        Ok(PasswordSource::Argument(htpass::Password::new(
+        Ok(PasswordSource::Argument(without_line_ending(
             password.into_encoded_bytes(),
         )))
     } else {

@@ -17,8 +17,13 @@ fn main() -> ExitCode {
     let prefix = argv
         .first()
         .map_or_else(|| "htpasswd".into(), |a| a.to_string_lossy().into_owned());
-    htpass::frontend::interrupt::watch(prefix);
-    match run::run(&argv) {
+    htpass::frontend::interrupt::watch(prefix.clone());
+    // Apache's htpasswd never gives up on a lock (it takes none): wait.
+    htpass::frontend::report::configure_store(prefix, htpass::store::LockWait::Forever);
+    let outcome = run::run(&argv);
+    // One last word (see `interrupt::conclude`).
+    htpass::frontend::interrupt::conclude();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(fatal) => {
             // Nowhere to report a failure to write to stderr.

@@ -59,6 +59,10 @@ pub const PASSWORD_TOO_LONG_256: &str = "password too long (>256)";
 pub const STDIN_UNREADABLE: &str = "Unable to read from stdin.";
 /// D15: no line at the prompt (Apache stored an empty password).
 pub const PROMPT_NO_LINE: &str = "no password given: standard input ended before a line was read";
+/// D15 at a terminal prompt: Ctrl-D before anything was typed.
+pub const PROMPT_ENDED: &str = "no password given: input ended (Ctrl-D) at the prompt";
+/// D23: SIGINT or SIGTERM (or Ctrl-C at a prompt) before any change.
+pub const INTERRUPTED: &str = "interrupted; no file was changed";
 pub const PASSWORDS_DIFFER: &str = "password verification error";
 pub const RECORD_TOO_LONG: &str = "resultant record too long";
 pub const BCRYPT_REFUSED: &str = "Unable to encode with bcrypt: Invalid argument";

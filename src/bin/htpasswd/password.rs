@@ -6,7 +6,9 @@
 //!   before it) removed, cut at a NUL.
 //! - otherwise a prompt: on the controlling terminal without echo when there
 //!   is one (through rpassword, so stdin stays untouched), else on stderr
-//!   with one line read from stdin.
+//!   with one line read from stdin. Ctrl-C there ends the run with exit 4
+//!   (D23), Ctrl-D or the end of standard input with "no password given",
+//!   exit 3 (D15); either message on a line of its own.
 //!
 //! What it must never do: return an empty password for input that ended
 //! before anything was typed (D15), or keep a password in a buffer that is
@@ -21,6 +23,8 @@ use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 
 use htpass::Password;
+use htpass::frontend::interrupt;
+use htpass::frontend::password::{PromptEnd, ask_terminal};
 use htpass::secret::WipingReader;
 use zeroize::Zeroizing;
 
@@ -131,19 +135,22 @@ pub fn prompt_existing(asker: Asker<'_>) -> Result<Password, Fatal> {
 /// `getpass` answer is a C string, so a NUL ends it (the rest of the line is
 /// read and dropped).
 fn prompt_line(asker: Asker<'_>, prompt: &str) -> Result<Password, Fatal> {
-    let no_line = || asker.fatal(code::PASSWORD, messages::PROMPT_NO_LINE);
+    // Our own messages (D15, D23): prefixed in every mode, whole lines.
+    let ours = |code: u8, text: &str| asker.prog.fatal(code, &[text.as_bytes()]);
     if has_terminal() {
-        return match rpassword::prompt_password(prompt) {
-            // `into_bytes` moves the buffer: the Password owns and zeroizes it.
-            Ok(typed) => Ok(until_nul(typed.into_bytes())),
-            Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => Err(no_line()),
-            Err(error) => Err(asker.fatal(
+        return match ask_terminal(prompt) {
+            Ok(typed) => Ok(until_nul(typed)),
+            // rpassword raised SIGINT too; the watching thread leaves it to us.
+            Err(PromptEnd::Interrupted) => Err(ours(code::INTERRUPTED, messages::INTERRUPTED)),
+            Err(PromptEnd::NoPassword) => Err(ours(code::PASSWORD, messages::PROMPT_ENDED)),
+            Err(PromptEnd::Failed(error)) => Err(asker.fatal(
                 code::GENERAL,
                 &format!("cannot read the password from the terminal: {error}"),
             )),
         };
     }
     // No terminal: the prompt goes to stderr, without a newline after it.
+    let open = interrupt::Prompt::on_stderr();
     let _ = io::stderr().write_all(prompt.as_bytes());
     let mut line = Zeroizing::new(Vec::with_capacity(MAX_PROMPT_BYTES + 2));
     let mut stdin = io::stdin().lock();
@@ -152,8 +159,14 @@ fn prompt_line(asker: Asker<'_>, prompt: &str) -> Result<Password, Fatal> {
     let read = (&mut stdin)
         .take((MAX_PROMPT_BYTES + 2) as u64) // a small constant: widening
         .read_until(b'\n', &mut line);
+    drop(open);
     match read {
-        Ok(0) | Err(_) => return Err(no_line()),
+        Ok(0) | Err(_) => {
+            // The message goes on a line of its own, not after the prompt.
+            let mut message = b"\n".to_vec();
+            message.extend_from_slice(&ours(code::PASSWORD, messages::PROMPT_NO_LINE).message);
+            return Err(Fatal::bare(code::PASSWORD, message));
+        }
         Ok(_) => {}
     }
     // Only the `\n` goes: a `\r` before it is part of the password (§4.3).
@@ -163,16 +176,16 @@ fn prompt_line(asker: Asker<'_>, prompt: &str) -> Result<Password, Fatal> {
         // What is cut off after a NUL must not become the next answer.
         let _ = stdin.skip_until(b'\n');
     }
-    Ok(until_nul(std::mem::take(&mut *line)))
+    Ok(until_nul(Password::new(std::mem::take(&mut *line))))
 }
 
 /// The password up to its first NUL byte, as C reads it.
-fn until_nul(mut bytes: Vec<u8>) -> Password {
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
-        // No reallocation: the Password wipes the whole buffer when it drops.
-        bytes.truncate(nul);
+fn until_nul(password: Password) -> Password {
+    match password.as_bytes().iter().position(|&b| b == 0) {
+        // Copied into a new Password; the old one wipes itself as it drops.
+        Some(nul) => Password::from(&password.as_bytes()[..nul]),
+        None => password,
     }
-    Password::new(bytes)
 }
 
 /// Whether the process has a controlling terminal to prompt on.

@@ -4,7 +4,8 @@
 //! The order of checks is Apache's, because it decides which message wins
 //! and whether anything was prompted for or read. What this must never do:
 //! create or change a file before the record is ready (D5), write a record
-//! the library refused, or end the process (that is `main`'s job).
+//! the library refused, print half a message (Apache's early `Adding `), or
+//! end the process (that is `main`'s job).
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{self, File, OpenOptions};
@@ -51,7 +52,7 @@ pub fn run(argv: &[OsString]) -> Result<(), Fatal> {
     {
         return Err(prog.fatal(code::TOO_LONG, &[messages::FILENAME_TOO_LONG.as_bytes()]));
     }
-    let user = check_user(&args.user, &prog)?;
+    let user = check_user(&args.user, args.mode, &prog)?;
     if let Some(password) = &args.password
         && password.len() > password::MAX_ARGUMENT_BYTES
     {
@@ -86,8 +87,11 @@ fn say_bytes(bytes: &[u8]) {
 }
 
 /// Apache's checks of USER in its order (length, then `:`), then the names
-/// it accepts but can never find again, refused here (D10–D12).
-fn check_user(user: &OsStr, prog: &Prog) -> Result<Username, Fatal> {
+/// it accepts but can never find again, refused here (D10–D12), and, in the
+/// modes that add a name (`-c`, `-n`, update), the characters a person
+/// cannot see. `-D` and `-v` find such a name as Apache does: the rules
+/// apply to names being added.
+fn check_user(user: &OsStr, mode: Mode, prog: &Prog) -> Result<Username, Fatal> {
     let bytes = user.as_bytes();
     let illegal = |what: &[u8]| {
         prog.fatal(
@@ -114,9 +118,22 @@ fn check_user(user: &OsStr, prog: &Prog) -> Result<Username, Fatal> {
         b' ' => return Err(illegal(b" ' ' at the start")),
         _ => {}
     }
+    let adds = matches!(mode, Mode::Create | Mode::Update | Mode::Print);
+    if adds && let Some(character) = htpass::username::first_invisible(bytes) {
+        let describe = htpass::username::describe(character);
+        return Err(illegal(
+            format!(" {describe}, which a person cannot see; type the name again without it")
+                .as_bytes(),
+        ));
+    }
     // Every rule of `Username::new` has been checked above with Apache's
     // wording; any refusal left is reported with the library's.
-    Username::new(bytes).map_err(|error| {
+    let checked = if adds {
+        Username::new(bytes)
+    } else {
+        Username::existing(bytes)
+    };
+    checked.map_err(|error| {
         prog.fatal(
             code::BAD_USER,
             &[
@@ -198,13 +215,13 @@ impl Job<'_> {
         });
         match result {
             Ok(_) => {}
+            Err(Error::Interrupted) => return Err(self.store_fatal(Error::Interrupted)),
             Err(_) if !existed => {
                 return Err(self.file_fatal(code::FILE_ACCESS, "cannot create file ", ""));
             }
             Err(error) => return Err(self.store_fatal(error)),
         }
-        say("Adding ");
-        self.said_for_user();
+        self.say_done("Adding");
         Ok(())
     }
 
@@ -225,22 +242,18 @@ impl Job<'_> {
                 self.user,
                 false,
                 MalformedLines::Reject,
-                // Asked about USER's first record only: the verb is printed
-                // once however many copies there are (D19).
-                |_| {
-                    say("Updating ");
-                    Ok(false)
-                },
+                // Every copy of USER is replaced (D19); the line says so once.
+                |_| Ok(false),
                 || Ok(hash.to_vec()),
             )?;
-            if outcome == UpsertOutcome::Added {
-                say("Adding ");
-            }
-            Ok((Outcome::Changed, ()))
+            Ok((Outcome::Changed, outcome))
         });
         match result {
-            Ok(_) => {
-                self.said_for_user();
+            Ok(updated) => {
+                self.say_done(match updated.value {
+                    UpsertOutcome::Added => "Adding",
+                    UpsertOutcome::Updated | UpsertOutcome::Unchanged => "Updating",
+                });
                 Ok(())
             }
             Err(error) => Err(self.store_fatal(error)),
@@ -271,7 +284,7 @@ impl Job<'_> {
                 Ok(())
             }
             Ok(_) => {
-                self.said_for_user();
+                self.say_done("Deleting");
                 Ok(())
             }
             Err(error) => Err(self.store_fatal(error)),
@@ -490,9 +503,14 @@ impl Job<'_> {
             })
     }
 
-    /// The second half of the success message: `password for user USER`.
-    fn said_for_user(&self) {
-        let mut message = b"password for user ".to_vec();
+    /// The success message, `VERB password for user USER`, whole and in one
+    /// write, once the file was written. Apache writes the verb when it
+    /// decides and the rest at the end, so that a failure in between leaves
+    /// a half line; ours never does (README, "Differences from Apache
+    /// htpasswd"). The bytes of a success are Apache's.
+    fn say_done(&self, verb: &str) {
+        let mut message = verb.as_bytes().to_vec();
+        message.extend_from_slice(b" password for user ");
         message.extend_from_slice(self.user.as_bytes());
         message.push(b'\n');
         say_bytes(&message);
@@ -579,9 +597,7 @@ fn parent_is_dir(path: &Path) -> bool {
     }
 }
 
-/// Copies `reader` to `writer` without USER's records, printing `Deleting `
-/// when the first is met (once, D19), as Apache prints it before it knows
-/// whether the rest of the file is valid (§3.4).
+/// Copies `reader` to `writer` without USER's records; how many there were.
 fn remove_user(
     reader: &mut dyn BufRead,
     writer: &mut dyn Write,
@@ -610,12 +626,7 @@ fn remove_user(
         }
         number += 1;
         match file::classify(&line) {
-            LineKind::Entry { user: found, .. } if found == user.as_bytes() => {
-                removed += 1;
-                if removed == 1 {
-                    say("Deleting ");
-                }
-            }
+            LineKind::Entry { user: found, .. } if found == user.as_bytes() => removed += 1,
             LineKind::Malformed => {
                 return Err(Error::InvalidFile {
                     path: path.to_path_buf(),

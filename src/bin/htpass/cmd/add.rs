@@ -39,7 +39,7 @@ pub fn run(config: Add) -> Result<(), Failure> {
             &path,
             &user,
             existing == Existing::Refuse,
-            MalformedLines::Keep,
+            MalformedLines::Reject,
             |stored| {
                 let keep = existing == Existing::UpdateIfChanged
                     && hash::matches_params(stored, &params)
@@ -67,6 +67,18 @@ pub fn run(config: Add) -> Result<(), Failure> {
             UpsertOutcome::Unchanged => Outcome::Unchanged,
             UpsertOutcome::Added | UpsertOutcome::Updated => Outcome::Changed,
         };
+        // Last, once the new content is complete: a generated password
+        // reaches its reader before the change is made, or the change is not.
+        if new.generated && changed == Outcome::Changed {
+            let hashed = fresh.as_deref().unwrap_or_default();
+            super::deliver_generated(
+                format.as_ref(),
+                Some(&user),
+                hashed,
+                &new.password,
+                Some(&path),
+            )?;
+        }
         Ok((changed, outcome))
     })?;
 
@@ -79,6 +91,5 @@ pub fn run(config: Add) -> Result<(), Failure> {
         UpsertOutcome::Unchanged => report::note(format_args!("unchanged: user {user}")),
     }
     let stored = fresh.or(kept).unwrap_or_default();
-    let generated = new.generated.then_some(&new.password);
-    super::print_entry(format, Some(&user), &stored, generated)
+    super::print_entry(format.as_ref(), Some(&user), &stored, new.generated)
 }

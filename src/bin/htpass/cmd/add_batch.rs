@@ -80,7 +80,7 @@ pub fn run(config: AddBatch) -> Result<(), Failure> {
             &path,
             &users,
             existing == Existing::Refuse,
-            MalformedLines::Keep,
+            MalformedLines::Reject,
             |i, current| Ok(resolve(&hashed[i], current)),
         )?;
         let changed = if outcomes.iter().all(|o| *o == UpsertOutcome::Unchanged) {
@@ -170,7 +170,7 @@ fn current_hashes(
         return Ok(stored);
     }
     let read = store::read(path, |reader| {
-        file::for_each_entry(reader, path, MalformedLines::Keep, |_, user, hash| {
+        file::for_each_entry(reader, path, MalformedLines::Reject, |_, user, hash| {
             if wanted.contains(user) && !stored.contains_key(user) {
                 stored.insert(user.to_vec(), hash.to_vec());
             }

@@ -40,7 +40,7 @@ pub fn run(config: Create) -> Result<(), Failure> {
         OpenMode::CreateNew
     };
     let updated = store::update(&path, mode, |_old, writer| {
-        if let Some((user, hashed, _)) = &entry {
+        if let Some((user, hashed, new)) = &entry {
             file::upsert(
                 None,
                 writer,
@@ -51,6 +51,16 @@ pub fn run(config: Create) -> Result<(), Failure> {
                 |_| Ok(false),
                 || Ok(hashed.clone()),
             )?;
+            // Last, once the new content is complete (see `add`).
+            if new.generated {
+                super::deliver_generated(
+                    format.as_ref(),
+                    Some(user),
+                    hashed,
+                    &new.password,
+                    Some(&path),
+                )?;
+            }
         }
         Ok((Outcome::Changed, ()))
     })?;
@@ -61,8 +71,7 @@ pub fn run(config: Create) -> Result<(), Failure> {
     }
     if let Some((user, hashed, new)) = &entry {
         report::note(format_args!("added user {user}"));
-        let generated = new.generated.then_some(&new.password);
-        super::print_entry(format, Some(user), hashed, generated)?;
+        super::print_entry(format.as_ref(), Some(user), hashed, new.generated)?;
     }
     Ok(())
 }

@@ -1,6 +1,9 @@
 //! `htpass delete FILE USER...`: remove users. If any user is missing the
 //! file is left as it was and the run fails (exit 6), unless
-//! `--ignore-missing`, which deletes the others and reports the missing ones.
+//! `--ignore-missing`, which deletes the others and reports the missing ones
+//! (a missing FILE too: it holds none of them, and is not created).
+//! A USER is any name the file can hold ([`Username::existing`]): the rules
+//! for new names do not stop anyone from removing a line `list` shows.
 
 use htpass::file::{self, MalformedLines};
 use htpass::frontend::Failure;
@@ -20,7 +23,7 @@ pub fn run(config: Delete) -> Result<(), Failure> {
         let Some(reader) = reader else {
             return Err(Error::FileNotFound { path: path.clone() });
         };
-        let outcome = file::delete(reader, writer, &path, &users, MalformedLines::Keep)?;
+        let outcome = file::delete(reader, writer, &path, &users, MalformedLines::Reject)?;
         let removed: Vec<(Username, usize)> = outcome
             .removed
             .into_iter()
@@ -34,7 +37,19 @@ pub fn run(config: Delete) -> Result<(), Failure> {
             Outcome::Unchanged
         };
         Ok((changed, removed))
-    })?;
+    });
+    let updated = match updated {
+        // Nothing to delete is what --ignore-missing accepts; a missing
+        // FILE holds none of the users, and none is created.
+        Err(Error::FileNotFound { .. }) if ignore_missing => {
+            report::note(format_args!(
+                "{}: no such file, nothing to delete",
+                path.display()
+            ));
+            return Ok(());
+        }
+        other => other?,
+    };
     let removed = updated.value;
     let missing: Vec<&Username> = users
         .iter()

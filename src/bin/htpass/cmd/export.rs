@@ -2,8 +2,10 @@
 //!
 //! - `k8s-secret`: the file's bytes exactly, comments included, in a `v1`
 //!   Secret (at most 1 MiB, Kubernetes' limit, so reading it whole is fine);
-//! - `compose`: the entries as `user:hash` joined by commas with every `$`
-//!   doubled, the value Traefik's `basicauth.users` label takes;
+//! - `compose`: the entries as `user:hash` joined by commas, escaped for a
+//!   YAML double-quoted string with every `$` doubled, the value Traefik's
+//!   `basicauth.users` label takes; an entry it cannot carry (a `,`) is
+//!   refused with its line number (exit 7), never split or dropped;
 //! - `json`: an array of objects, exact (see `frontend::json`).
 //!
 //! A malformed line cannot be rendered as an entry: compose and json refuse
@@ -18,7 +20,7 @@ use htpass::frontend::Failure;
 use htpass::frontend::json;
 use htpass::frontend::report::Stdout;
 use htpass::hash;
-use htpass::render::{self, SECRET_MAX_BYTES};
+use htpass::render::{self, ComposeUsers, SECRET_MAX_BYTES};
 use htpass::store;
 
 use crate::config::{Export, ExportStyle};
@@ -44,20 +46,25 @@ pub fn run(config: Export) -> Result<(), Failure> {
             render::k8s_secret(spec, &content, &mut text)?;
         }
         ExportStyle::Compose => {
-            let mut first = true;
+            let mut users = ComposeUsers::new();
             store::read(&path, |reader| {
-                file::for_each_entry(reader, &path, MalformedLines::Reject, |_, user, stored| {
-                    if !first {
-                        text.push(b',');
-                    }
-                    first = false;
-                    render::compose_escape(user, &mut text);
-                    text.push(b':');
-                    render::compose_escape(stored, &mut text);
-                    Ok(ControlFlow::Continue(()))
-                })
+                file::for_each_entry(
+                    reader,
+                    &path,
+                    MalformedLines::Reject,
+                    |line, user, stored| {
+                        users
+                            .push(user, stored)
+                            .map_err(|unfit| Error::EntryUnfit {
+                                path: path.clone(),
+                                line,
+                                unfit,
+                            })?;
+                        Ok(ControlFlow::Continue(()))
+                    },
+                )
             })?;
-            text.push(b'\n');
+            text = users.finish();
         }
         ExportStyle::Json => {
             text.push(b'[');

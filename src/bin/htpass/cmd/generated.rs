@@ -16,14 +16,36 @@ use crate::cli::{Cli, EXIT_CODES};
 
 /// The date on every page: fixed, so the committed pages do not change
 /// with the day they are made on. Move it when the pages change.
-const MAN_DATE: &str = "2026-11-23";
+const MAN_DATE: &str = "2026-12-04";
 
 pub fn completions(shell: clap_complete::Shell) -> Result<(), Failure> {
     let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "htpass", &mut script);
+    clap_complete::generate(shell, &mut offered(Cli::command()), "htpass", &mut script);
     let mut out = Stdout::new();
     out.write(&script)?;
     out.flush()
+}
+
+/// `command` as completion scripts offer it: without its hidden commands
+/// (`manpages`), which clap_complete would list like any other. clap cannot
+/// remove a subcommand, so the top level is made again around the others,
+/// with the settings that shape a completion script.
+fn offered(command: clap::Command) -> clap::Command {
+    // The name and version clap's derive gives `Cli` (`name = "htpass"`,
+    // `version` from Cargo): `Command` takes only 'static strings here.
+    let mut offered = clap::Command::new("htpass")
+        .version(env!("CARGO_PKG_VERSION"))
+        .propagate_version(command.is_propagate_version_set())
+        .subcommands(
+            command
+                .get_subcommands()
+                .filter(|sub| !sub.is_hide_set())
+                .cloned(),
+        );
+    if let Some(about) = command.get_about() {
+        offered = offered.about(about.clone());
+    }
+    offered
 }
 
 /// Writes `htpass.1` and one `htpass-COMMAND.1` per command into `dir`, as

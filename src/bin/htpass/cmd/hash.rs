@@ -16,6 +16,8 @@ pub fn run(config: Hash) -> Result<(), Failure> {
     let new = source.read(user.as_ref())?;
     super::check_password(&params, &new.password)?;
     let hashed = hash::hash_password(&new.password, &params)?;
-    let generated = new.generated.then_some(&new.password);
-    super::print_entry(Some(format), user.as_ref(), &hashed, generated)
+    if new.generated {
+        super::deliver_generated(Some(&format), user.as_ref(), &hashed, &new.password, None)?;
+    }
+    super::print_entry(Some(&format), user.as_ref(), &hashed, new.generated)
 }

@@ -1,6 +1,8 @@
 //! `htpass list FILE`: one user a line, escaped for the terminal (a hostile
-//! file must not move the cursor or reverse text); `--long` adds algorithm
-//! and cost, tab-separated; `--format json` is exact (see `frontend::json`).
+//! file must not move the cursor or reverse text, and white space at either
+//! end must be seen) in the form `delete` takes back inside bash's `$'...'`
+//! (see `username::escape_for_terminal`); `--long` adds algorithm and cost,
+//! tab-separated; `--format json` is exact (see `frontend::json`).
 //!
 //! The file is streamed and so is the output: memory stays flat, and a
 //! closed stdout (`| head`) stops the walk early without an error.
@@ -13,7 +15,7 @@ use htpass::frontend::json;
 use htpass::frontend::report::Stdout;
 use htpass::hash;
 use htpass::store;
-use htpass::username::escape_for_terminal;
+use htpass::username::push_escaped;
 
 use crate::config::{List, ListStyle};
 
@@ -23,6 +25,7 @@ pub fn run(config: List) -> Result<(), Failure> {
     let mut failed: Option<Failure> = None;
     let mut first = true;
     let mut text = Vec::with_capacity(512);
+    let mut shown = String::with_capacity(256);
     if style == ListStyle::Json {
         out.write(b"[")?;
     }
@@ -33,7 +36,7 @@ pub fn run(config: List) -> Result<(), Failure> {
             MalformedLines::Keep,
             |_line, user, stored| {
                 text.clear();
-                render(style, first, user, stored, &mut text);
+                render(style, first, user, stored, &mut shown, &mut text);
                 first = false;
                 if let Err(failure) = out.write(&text) {
                     failed = Some(failure);
@@ -55,18 +58,26 @@ pub fn run(config: List) -> Result<(), Failure> {
     out.flush()
 }
 
-fn render(style: ListStyle, first: bool, user: &[u8], stored: &[u8], text: &mut Vec<u8>) {
+/// Appends `user`'s line to `text`; `shown` is a reused buffer for the
+/// escaped name.
+fn render(
+    style: ListStyle,
+    first: bool,
+    user: &[u8],
+    stored: &[u8],
+    shown: &mut String,
+    text: &mut Vec<u8>,
+) {
     match style {
-        ListStyle::Names => {
-            text.extend_from_slice(escape_for_terminal(user).as_bytes());
-        }
+        ListStyle::Names => push_name(user, shown, text),
         ListStyle::Long => {
+            push_name(user, shown, text);
             let scheme = hash::detect(stored);
             let cost = scheme
                 .cost()
                 .map_or_else(|| "-".to_owned(), |cost| cost.to_string());
-            let line = format!("{}\t{}\t{cost}", escape_for_terminal(user), scheme.name());
-            text.extend_from_slice(line.as_bytes());
+            let columns = format!("\t{}\t{cost}", scheme.name());
+            text.extend_from_slice(columns.as_bytes());
         }
         ListStyle::Json => {
             if !first {
@@ -82,4 +93,11 @@ fn render(style: ListStyle, first: bool, user: &[u8], stored: &[u8], text: &mut 
         }
     }
     text.push(b'\n');
+}
+
+/// Appends `user` escaped for a person, through the reused buffer `shown`.
+fn push_name(user: &[u8], shown: &mut String, text: &mut Vec<u8>) {
+    shown.clear();
+    push_escaped(user, shown);
+    text.extend_from_slice(shown.as_bytes());
 }

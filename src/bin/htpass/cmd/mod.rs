@@ -16,12 +16,15 @@ mod hash;
 mod list;
 mod verify;
 
+use std::io;
+use std::path::Path;
+
 use htpass::Error;
 use htpass::frontend::Failure;
 use htpass::frontend::json;
 use htpass::frontend::report::{self, Stdout};
 use htpass::hash::{Algorithm, Params};
-use htpass::render;
+use htpass::render::{self, EntryPart};
 use htpass::{Password, Username};
 use zeroize::Zeroizing;
 
@@ -95,21 +98,94 @@ fn warn_insecure(algorithm: Algorithm) {
     }
 }
 
-/// Prints an entry on stdout in `format` (nothing without one), and a
-/// generated password once: inside the JSON object with `--format json`, on
-/// stderr otherwise (and on stderr too if stdout was closed before it got it).
+/// Prints an entry on stdout in `format` (nothing without one), after the
+/// change. With a generated password, [`deliver_generated`] printed the
+/// JSON object already, before the change: then nothing more is printed.
 fn print_entry(
-    format: Option<OutputFormat>,
+    format: Option<&OutputFormat>,
+    user: Option<&Username>,
+    hash: &[u8],
+    generated: bool,
+) -> Result<(), Failure> {
+    if generated && matches!(format, Some(OutputFormat::Json)) {
+        return Ok(());
+    }
+    print_any_entry(format, user, hash)
+}
+
+fn print_any_entry(
+    format: Option<&OutputFormat>,
+    user: Option<&Username>,
+    hash: &[u8],
+) -> Result<(), Failure> {
+    let text = render_entry(format, user, hash, None)?;
+    let mut out = Stdout::new();
+    out.write(&text)?;
+    out.flush()
+}
+
+/// Delivers a password htpass made up, once: inside the JSON object on
+/// stdout with `--format json`, else (or if stdout's reader has gone) as one
+/// line on stderr. Called before the change that stores it is made (at the
+/// end of the store's edit, so an error abandons the change): a password
+/// that nobody saw must never be stored (issue 11 item 5). `path` names the
+/// file for the message; the entry in other formats is printed after the
+/// change, by [`print_entry`], as any entry is.
+fn deliver_generated(
+    format: Option<&OutputFormat>,
+    user: Option<&Username>,
+    hash: &[u8],
+    password: &Password,
+    path: Option<&Path>,
+) -> Result<(), Error> {
+    let not_shown = |stream, alternative, source| Error::GeneratedPasswordNotShown {
+        path: path.map(Path::to_path_buf),
+        stream,
+        alternative,
+        source,
+    };
+    if matches!(format, Some(OutputFormat::Json)) {
+        let text = render_entry(format, user, hash, Some(password))?;
+        let mut out = Stdout::new();
+        let written = out.write(&text).and_then(|()| out.flush());
+        match written {
+            Err(failure) => {
+                let source = match failure {
+                    Failure::Stdout(source) => source,
+                    other => io::Error::other(other.to_string()),
+                };
+                return Err(not_shown(
+                    "standard output",
+                    "leave out --format json to get it on standard error",
+                    source,
+                ));
+            }
+            Ok(()) if !out.is_closed() => return Ok(()),
+            // The reader went away before it got the object: stderr then.
+            Ok(()) => {}
+        }
+    }
+    report::generated_password(user, password).map_err(|source| {
+        not_shown(
+            "standard error",
+            "use --format json to get it on standard output",
+            source,
+        )
+    })
+}
+
+/// The bytes `format` prints for an entry (none without a format); with
+/// `generated`, the JSON object carries the password too.
+fn render_entry(
+    format: Option<&OutputFormat>,
     user: Option<&Username>,
     hash: &[u8],
     generated: Option<&Password>,
-) -> Result<(), Failure> {
-    let mut out = Stdout::new();
+) -> Result<Zeroizing<Vec<u8>>, Error> {
     // Zeroizing: with -a plain, or in the JSON object, it holds the password.
     let mut text = Zeroizing::new(Vec::with_capacity(
         2 * (hash.len() + user.map_or(0, |u| u.as_bytes().len())) + 256,
     ));
-    let mut shown = false;
     match format {
         None => {}
         Some(OutputFormat::Line) => {
@@ -125,18 +201,24 @@ fn print_entry(
             text.push(b'\n');
         }
         Some(OutputFormat::Compose) => {
-            if let Some(user) = user {
-                render::compose_escape(user.as_bytes(), &mut text);
-                text.push(b':');
-            }
-            render::compose_escape(hash, &mut text);
+            render::compose_entry(user.map(Username::as_bytes), hash, &mut text).map_err(
+                |unfit| match (unfit.part, user) {
+                    (EntryPart::User, Some(user)) => Error::UserUnfit {
+                        user: user.escaped(),
+                        unfit,
+                    },
+                    // Only a plain-text "hash" (the password itself) can
+                    // hold a ',' or bytes that are not UTF-8.
+                    _ => Error::PlainHashUnfit { unfit },
+                },
+            )?;
             text.push(b'\n');
         }
         Some(OutputFormat::K8sSecret(spec)) => {
             // config refuses k8s-secret without a user.
             let user = user.map_or(&[][..], Username::as_bytes);
             let content = Zeroizing::new([user, b":", hash, b"\n"].concat());
-            render::k8s_secret(&spec, &content, &mut text)?;
+            render::k8s_secret(spec, &content, &mut text)?;
         }
         Some(OutputFormat::Json) => {
             let line = user.map(|user| Zeroizing::new([user.as_bytes(), b":", hash].concat()));
@@ -147,18 +229,10 @@ fn print_entry(
                 .optional_bytes("line", line.as_ref().map(|line| line.as_slice()));
             if let Some(password) = generated {
                 object.bytes("password", password.as_bytes());
-                shown = true;
             }
             object.end();
             text.push(b'\n');
         }
     }
-    out.write(&text)?;
-    out.flush()?;
-    if let Some(password) = generated
-        && (!shown || out.is_closed())
-    {
-        report::generated_password(user, password);
-    }
-    Ok(())
+    Ok(text)
 }

@@ -1,6 +1,7 @@
 //! `htpass verify FILE USER`: exit 0 if the password matches, 3 if not, 6 if
 //! the user is not in the file, answering as a server would (the first entry
-//! of the user counts; a long bcrypt password is never refused).
+//! of the user counts; a long bcrypt password is never refused). USER is any
+//! name the file can hold (`Username::existing`), whatever it contains.
 //!
 //! A stored entry that nothing can verify (malformed, or of a scheme htpass
 //! does not verify, as `hash::inspect` reads it) is said to be so, with
