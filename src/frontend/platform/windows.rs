@@ -1,9 +1,10 @@
 //! Windows: see [`super`] for the interface.
 //!
-//! Ctrl-C and Ctrl-Break reach the C runtime's `signal` handlers as SIGINT
-//! and SIGBREAK (signal-hook registers them safely, on a thread the system
-//! starts for the console event); a thread of ours sees the flag they set
-//! and does the rest, as the signal thread does on Unix. rpassword reads
+//! Ctrl-C and Ctrl-Break are console events: `ctrlc` registers a console
+//! control handler and calls ours on a thread of its own, as the signal
+//! thread does on Unix. (signal-hook's C-runtime `signal` handlers are not
+//! used: under Wine's msvcrt the first Ctrl-C crashed the process, a page
+//! fault at address 2, which is `SIG_GET`.) rpassword reads
 //! the console with Ctrl-C processing off and raises the event itself when
 //! Ctrl-C is typed at a prompt, after restoring the console's mode; a
 //! console mode it left changed when the run ended under it cannot be
@@ -13,11 +14,6 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::os::windows::io::AsHandle;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
-
-use signal_hook::consts::{SIGBREAK, SIGINT, SIGTERM};
 
 use super::Interrupt;
 
@@ -33,27 +29,11 @@ pub const STANDARD_INPUT: &str = "-";
 /// is not a known hash as plain text), and does not warn about `-p`.
 pub const PLAIN_TEXT_VERIFIES: bool = true;
 
-/// How often the watching thread looks at the flag the handlers set.
-const POLL: Duration = Duration::from_millis(20);
-
-/// Calls `handle` on a thread of its own for each Ctrl-C, Ctrl-Break and
-/// SIGTERM. If they cannot be caught, they keep their default effect (the
-/// process ends, exit 0xC000013A).
+/// Calls `handle` on a thread of its own for each Ctrl-C and Ctrl-Break.
+/// If they cannot be caught, they keep their default effect (the process
+/// ends, exit 0xC000013A).
 pub fn on_interrupt(mut handle: impl FnMut(Interrupt) + Send + 'static) {
-    let requested = Arc::new(AtomicBool::new(false));
-    for signal in [SIGINT, SIGBREAK, SIGTERM] {
-        if signal_hook::flag::register(signal, Arc::clone(&requested)).is_err() {
-            return;
-        }
-    }
-    std::thread::spawn(move || {
-        loop {
-            if requested.swap(false, Ordering::SeqCst) {
-                handle(Interrupt::default());
-            }
-            std::thread::sleep(POLL);
-        }
-    });
+    let _ = ctrlc::set_handler(move || handle(Interrupt::default()));
 }
 
 /// Windows has no file size limit signal.
