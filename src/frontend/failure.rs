@@ -104,6 +104,10 @@ pub enum Failure {
     )]
     UsersNotFound { path: PathBuf, users: Vec<String> },
 
+    /// `delete --groups`: FILE was changed, then the group file could not be.
+    #[error("{0}")]
+    GroupsNotUpdated(Box<GroupsNotUpdated>),
+
     /// `check` found errors (or, with `--strict`, warnings); the findings
     /// themselves are already on stdout, as lines or in the JSON object.
     #[error(
@@ -117,6 +121,25 @@ pub enum Failure {
     /// Standard output failed for a reason other than a closed pipe.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] io::Error),
+}
+
+/// What [`Failure::GroupsNotUpdated`] says: which file changed, which did
+/// not and why, and `rerun`, the command that finishes the job.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{path} was changed ({} deleted), but {groups} was not: {source}; \
+     to take them off its groups too, run: {rerun}",
+    users.join(", "),
+    path = path.display(),
+    groups = groups.display()
+)]
+pub struct GroupsNotUpdated {
+    pub path: PathBuf,
+    pub groups: PathBuf,
+    pub users: Vec<String>,
+    pub rerun: String,
+    #[source]
+    pub source: Error,
 }
 
 /// `1 error`, `2 errors`.

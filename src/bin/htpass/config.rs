@@ -14,6 +14,7 @@ use clap::ValueEnum;
 use htpass::file::check::{CheckOptions, Server};
 use htpass::frontend::Failure;
 use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose, without_line_ending};
+use htpass::group::{self, GroupName};
 use htpass::hash::{
     Algorithm, BcryptCost, BcryptVariant, Params, ShaRounds, ShaVariant, VerifyPolicy,
 };
@@ -22,8 +23,9 @@ use htpass::{Error, Username};
 
 use crate::cli::{
     AddArgs, AlgorithmArg, AlgorithmArgs, BcryptVariantArg, CheckArgs, CheckServer, Cli, Command,
-    CreateArgs, DeleteArgs, EntryFormat, ExportArgs, ExportFormat, HashArgs, HashFormat, ListArgs,
-    ListFormat, NewPasswordArgs, PasswordArgs, ReportFormat, SecretArgs, SecretReader, VerifyArgs,
+    CreateArgs, DeleteArgs, EntryFormat, ExportArgs, ExportFormat, GroupCommand, GroupDeleteArgs,
+    GroupListArgs, GroupListFormat, GroupMembersArgs, HashArgs, HashFormat, ListArgs, ListFormat,
+    NewPasswordArgs, PasswordArgs, ReportFormat, SecretArgs, SecretReader, VerifyArgs,
 };
 
 /// One command, ready to run.
@@ -37,6 +39,7 @@ pub enum Config {
     Check(Check),
     Export(Export),
     AddBatch(AddBatch),
+    Group(Group),
     Completions(clap_complete::Shell),
     Manpages(PathBuf),
 }
@@ -100,6 +103,8 @@ pub struct Delete {
     /// Each name once, in the order given.
     pub users: Vec<Username>,
     pub ignore_missing: bool,
+    /// `--groups GROUPFILE`: the users leave its groups too.
+    pub groups: Option<PathBuf>,
 }
 
 /// How `list` shows each entry.
@@ -163,6 +168,31 @@ pub struct Check {
     pub style: ReportStyle,
 }
 
+/// An `htpass group` command.
+pub enum Group {
+    /// `group add`: each user once, in the order given.
+    Add {
+        path: PathBuf,
+        group: GroupName,
+        users: Vec<Username>,
+    },
+    /// `group remove`: each user once.
+    Remove {
+        path: PathBuf,
+        group: GroupName,
+        users: Vec<Username>,
+    },
+    Delete {
+        path: PathBuf,
+        group: GroupName,
+    },
+    List {
+        path: PathBuf,
+        group: Option<GroupName>,
+        json: bool,
+    },
+}
+
 /// How `export` renders a whole file.
 pub enum ExportStyle {
     K8sSecret(SecretSpec),
@@ -187,6 +217,7 @@ impl Config {
             Command::Hash(args) => Config::Hash(hash(args)?),
             Command::Check(args) => Config::Check(check(args)),
             Command::Export(args) => Config::Export(export(args)?),
+            Command::Group(command) => Config::Group(group_command(command)?),
             Command::Completions(args) => Config::Completions(args.shell),
             Command::Manpages { dir } => Config::Manpages(dir),
         })
@@ -383,17 +414,88 @@ fn verify(args: VerifyArgs) -> Result<Verify, Failure> {
 }
 
 fn delete(args: DeleteArgs) -> Result<Delete, Failure> {
-    let mut users: Vec<Username> = Vec::with_capacity(args.users.len());
-    for user in args.users {
-        let user = existing_username(user)?;
-        if !users.contains(&user) {
-            users.push(user);
-        }
+    let users = distinct(args.users, existing_username)?;
+    if let Some(groups) = &args.groups {
+        refuse_same_file(&args.file, groups)?;
     }
     Ok(Delete {
         path: args.file,
         users,
         ignore_missing: args.ignore_missing,
+        groups: args.groups,
+    })
+}
+
+/// Each name of `names` once, in the order given, made by `make`.
+fn distinct(
+    names: Vec<OsString>,
+    make: impl Fn(OsString) -> Result<Username, Failure>,
+) -> Result<Vec<Username>, Failure> {
+    let mut users: Vec<Username> = Vec::with_capacity(names.len());
+    for name in names {
+        let user = make(name)?;
+        if !users.contains(&user) {
+            users.push(user);
+        }
+    }
+    Ok(users)
+}
+
+/// `--groups FILE` names the htpasswd file itself: its entries would be
+/// read as groups (`alice` with the member `$2y$...`). Refused before
+/// anything is read (exit 2).
+fn refuse_same_file(file: &std::path::Path, groups: &std::path::Path) -> Result<(), Failure> {
+    let same = file == groups
+        || matches!(
+            (std::fs::canonicalize(file), std::fs::canonicalize(groups)),
+            (Ok(a), Ok(b)) if a == b
+        );
+    if same {
+        return Err(Failure::Usage(format!(
+            "--groups {} names the htpasswd file itself; give the group file (AuthGroupFile)",
+            groups.display()
+        )));
+    }
+    Ok(())
+}
+
+fn group_command(command: GroupCommand) -> Result<Group, Failure> {
+    Ok(match command {
+        GroupCommand::Add(GroupMembersArgs {
+            groupfile,
+            group,
+            users,
+        }) => Group::Add {
+            path: groupfile,
+            group: GroupName::new(group.into_encoded_bytes())?,
+            users: distinct(users, |user| {
+                Ok(group::new_member(user.into_encoded_bytes())?)
+            })?,
+        },
+        GroupCommand::Remove(GroupMembersArgs {
+            groupfile,
+            group,
+            users,
+        }) => Group::Remove {
+            path: groupfile,
+            group: GroupName::existing(group.into_encoded_bytes())?,
+            users: distinct(users, existing_username)?,
+        },
+        GroupCommand::Delete(GroupDeleteArgs { groupfile, group }) => Group::Delete {
+            path: groupfile,
+            group: GroupName::existing(group.into_encoded_bytes())?,
+        },
+        GroupCommand::List(GroupListArgs {
+            groupfile,
+            group,
+            format,
+        }) => Group::List {
+            path: input_path(groupfile),
+            group: group
+                .map(|group| GroupName::existing(group.into_encoded_bytes()))
+                .transpose()?,
+            json: matches!(format, GroupListFormat::Json),
+        },
     })
 }
 
