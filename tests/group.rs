@@ -621,3 +621,49 @@ fn group_help_names_every_command_and_the_apache_directives() {
         .success()
         .stdout(contains("group").and(contains("GROUPFILE")));
 }
+
+#[test]
+fn man_pages_cover_group_and_each_of_its_commands() {
+    let dir = TestDir::new();
+    crate::util::htpass()
+        .arg("manpages")
+        .arg(dir.path(""))
+        .assert()
+        .success();
+    let made = dir.names();
+    for page in [
+        "htpass-group.1",
+        "htpass-group-add.1",
+        "htpass-group-remove.1",
+        "htpass-group-delete.1",
+        "htpass-group-list.1",
+    ] {
+        assert!(made.contains(&page.to_owned()), "no {page}: {made:?}");
+    }
+    assert!(!made.iter().any(|page| page.contains("help")), "{made:?}");
+    let add = text(&dir.read("htpass-group-add.1"));
+    assert!(add.contains("GROUPFILE"), "{add}");
+    let delete = text(&dir.read("htpass-delete.1"));
+    assert!(delete.contains("\\-\\-groups"), "{delete}");
+}
+
+#[test]
+fn a_directory_as_group_file_is_exit_1_for_every_command() {
+    let dir = TestDir::new();
+    fs::create_dir(dir.path("d")).unwrap();
+    users_file(&dir, &["alice"]);
+    for args in [
+        &["group", "add", "d", "pusher", "alice"][..],
+        &["group", "remove", "d", "pusher", "alice"],
+        &["group", "delete", "d", "pusher"],
+        &["group", "list", "d"],
+        &["delete", "users", "alice", "--groups", "d"],
+    ] {
+        dir.htpass()
+            .args(args)
+            .assert()
+            .code(1)
+            .stderr(contains("d: "));
+    }
+    assert!(file_verifies(&dir.path("users"), "alice", "pw"));
+}

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::apache_httpd::{APACHE2, MODULES};
-use super::http::get_with_basic_auth;
+use super::http::{get_with_basic_auth, request_with_basic_auth};
+use super::readme::recipe;
 use super::server::{self, RunningServer};
 use crate::util::TestDir;
 
@@ -30,7 +31,28 @@ struct GroupServer {
 }
 
 impl GroupServer {
+    /// httpd protecting [`PROTECTED`]: basic auth from `users`, `Require
+    /// group pusher` from `groups`.
     fn start(dir: &TestDir, users: &Path, groups: &Path) -> GroupServer {
+        let auth = format!(
+            r#"<Directory "{root}/www/push">
+    AuthType Basic
+    AuthName "registry push"
+    AuthBasicProvider file
+    AuthUserFile "{users}"
+    AuthGroupFile "{groups}"
+    Require group pusher
+</Directory>
+"#,
+            root = dir.path("").display(),
+            users = users.display(),
+            groups = groups.display(),
+        );
+        GroupServer::with_auth(dir, &auth)
+    }
+
+    /// httpd serving `www/` of `dir` with `auth`, its access rules.
+    fn with_auth(dir: &TestDir, auth: &str) -> GroupServer {
         server::require_program(APACHE2, "apache2");
         assert!(
             Path::new(MODULES).join("mod_authz_groupfile.so").is_file(),
@@ -39,8 +61,10 @@ impl GroupServer {
         let port = server::free_port();
         std::fs::create_dir_all(dir.path("www/push")).expect("create httpd's document root");
         dir.write(&format!("www{PROTECTED}"), "for pushers\n");
+        std::fs::create_dir_all(dir.path("www/v2")).expect("create httpd's document root");
+        dir.write("www/v2/ping.txt", "registry\n");
         let as_root = server::running_as_root(dir);
-        let config = dir.write("httpd.conf", config(dir, port, users, groups, as_root));
+        let config = dir.write("httpd.conf", config(dir, port, auth, as_root));
         if as_root {
             server::open_to_all(dir);
         }
@@ -85,9 +109,8 @@ impl GroupServer {
     }
 }
 
-/// The least httpd needs: basic auth from `users`, `Require group pusher`
-/// from `groups`.
-fn config(dir: &TestDir, port: u16, users: &Path, groups: &Path, as_root: bool) -> String {
+/// The least httpd needs to serve `www/` with `auth`.
+fn config(dir: &TestDir, port: u16, auth: &str, as_root: bool) -> String {
     let modules = [
         ("mpm_prefork_module", "mod_mpm_prefork.so"),
         ("authn_core_module", "mod_authn_core.so"),
@@ -96,6 +119,7 @@ fn config(dir: &TestDir, port: u16, users: &Path, groups: &Path, as_root: bool) 
         ("authz_user_module", "mod_authz_user.so"),
         ("authz_groupfile_module", "mod_authz_groupfile.so"),
         ("auth_basic_module", "mod_auth_basic.so"),
+        // <Location>, <Limit>: core; nothing more.
     ]
     .map(|(name, file)| format!("LoadModule {name} \"{MODULES}/{file}\"\n"))
     .concat();
@@ -113,18 +137,8 @@ DefaultRuntimeDir "{root}"
 ErrorLog "{root}/httpd-error.log"
 LogLevel info
 {modules}{run_as}DocumentRoot "{root}/www"
-<Directory "{root}/www/push">
-    AuthType Basic
-    AuthName "registry push"
-    AuthBasicProvider file
-    AuthUserFile "{users}"
-    AuthGroupFile "{groups}"
-    Require group pusher
-</Directory>
-"#,
+{auth}"#,
         root = dir.path("").display(),
-        users = users.display(),
-        groups = groups.display(),
     )
 }
 
@@ -316,4 +330,99 @@ fn apache_reads_a_group_line_of_16_mib_less_one_byte_and_stops_at_a_longer_one()
         .args(["group", "list", "httpd.groups"])
         .assert()
         .code(7);
+}
+
+/// The README's "Group files" recipe, run as written, then Apache httpd
+/// with the README's `<Location>` block (its two paths pointed at the
+/// recipe's files): everyone who logs in pulls (GET), only `pusher` gets
+/// past authorization for a push (PUT: 405 from the static handler, not
+/// 401); after `delete --groups`, `ci` is out, and a new `ci` may not push.
+#[test]
+fn registry_groups_recipe_gives_push_to_the_group_only() {
+    let dir = TestDir::new();
+    let script = recipe("registry-groups");
+    let bin = Path::new(env!("CARGO_BIN_EXE_htpass"))
+        .parent()
+        .expect("the binary's directory");
+    let output = assert_cmd::Command::new("bash")
+        .args(["-euo", "pipefail", "-c", &script])
+        .current_dir(dir.path(""))
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("PULL_PASSWORD", "pull pw")
+        .env("PUSH_PASSWORD", "push$pw")
+        .write_stdin(Vec::new())
+        .timeout(crate::util::TIMEOUT)
+        .output()
+        .expect("run bash");
+    assert!(
+        output.status.success(),
+        "the recipe failed:\n{script}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let readme = include_str!("../../README.md");
+    let location = readme
+        .split_once("<!-- recipe: registry-groups -->")
+        .and_then(|(_, after)| after.split_once("```apache\n"))
+        .and_then(|(_, block)| block.split_once("\n```"))
+        .expect("the recipe's apache block")
+        .0
+        .replace(
+            "/usr/local/apache2/conf/httpd.htpasswd",
+            &dir.path("auth/httpd.htpasswd").display().to_string(),
+        )
+        .replace(
+            "/usr/local/apache2/conf/httpd.groups",
+            &dir.path("auth/httpd.groups").display().to_string(),
+        );
+    let httpd = GroupServer::with_auth(&dir, &format!("{location}\n"));
+    let port = httpd.server.port();
+    let answer = |method: &str, user: &str, password: &str| {
+        request_with_basic_auth(port, method, "/v2/ping.txt", user, password)
+            .unwrap_or_else(|e| panic!("{method} {user}: {e}\n{}", httpd.server.logs()))
+    };
+    let logs = || httpd.server.logs();
+    assert_eq!(answer("GET", "puller", "pull pw"), 200, "{}", logs());
+    assert_eq!(answer("GET", "ci", "push$pw"), 200, "{}", logs());
+    assert_eq!(answer("GET", "ci", "wrong"), 401, "{}", logs());
+    assert_eq!(answer("PUT", "puller", "pull pw"), 401, "{}", logs());
+    let push = answer("PUT", "ci", "push$pw");
+    assert!(
+        push != 401 && push != 403,
+        "ci may push: {push}\n{}",
+        logs()
+    );
+
+    htpass(
+        &dir,
+        &[
+            "delete",
+            "auth/httpd.htpasswd",
+            "ci",
+            "--groups",
+            "auth/httpd.groups",
+        ],
+    );
+    assert_eq!(answer("GET", "ci", "push$pw"), 401, "{}", logs());
+    htpass(
+        &dir,
+        &[
+            "add",
+            "auth/httpd.htpasswd",
+            "ci",
+            "-C",
+            "4",
+            "--password",
+            "new ci",
+        ],
+    );
+    assert_eq!(answer("GET", "ci", "new ci"), 200, "{}", logs());
+    assert_eq!(answer("PUT", "ci", "new ci"), 401, "{}", logs());
 }
