@@ -150,6 +150,7 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Fail on any entry not of this algorithm')
             [CompletionResult]::new('--min-cost', '--min-cost', [CompletionResultType]::ParameterName, 'Warn about bcrypt entries below this cost')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print the findings')
+            [CompletionResult]::new('--groups', '--groups', [CompletionResultType]::ParameterName, 'Also check this Apache group file: each member must have an entry in FILE, each line must read in Apache as it looks (errors)')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Fail (exit 7) on warnings too')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

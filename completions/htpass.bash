@@ -215,7 +215,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__check)
-            opts="-h -V --for --require --min-cost --strict --format --help --version"
+            opts="-h -V --for --require --min-cost --strict --format --groups --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -235,6 +235,10 @@ _htpass() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "line json" -- "${cur}"))
+                    return 0
+                    ;;
+                --groups)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

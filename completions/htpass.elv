@@ -140,6 +140,7 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand --require 'Fail on any entry not of this algorithm'
             cand --min-cost 'Warn about bcrypt entries below this cost'
             cand --format 'How to print the findings'
+            cand --groups 'Also check this Apache group file: each member must have an entry in FILE, each line must read in Apache as it looks (errors)'
             cand --strict 'Fail (exit 7) on warnings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

@@ -143,6 +143,7 @@ complete -c htpass -n "__fish_htpass_using_subcommand check" -l require -d 'Fail
 complete -c htpass -n "__fish_htpass_using_subcommand check" -l min-cost -d 'Warn about bcrypt entries below this cost' -r
 complete -c htpass -n "__fish_htpass_using_subcommand check" -l format -d 'How to print the findings' -r -f -a "line\t'FILE:LINE: SEVERITY: reason, one a line'
 json\t'One JSON object with the findings and a summary'"
+complete -c htpass -n "__fish_htpass_using_subcommand check" -l groups -d 'Also check this Apache group file: each member must have an entry in FILE, each line must read in Apache as it looks (errors)' -r -F
 complete -c htpass -n "__fish_htpass_using_subcommand check" -l strict -d 'Fail (exit 7) on warnings too'
 complete -c htpass -n "__fish_htpass_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c htpass -n "__fish_htpass_using_subcommand check" -s V -l version -d 'Print version'

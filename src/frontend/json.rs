@@ -67,6 +67,19 @@ impl<'a> Object<'a> {
         self
     }
 
+    /// A number field (a line number, a count).
+    pub fn integer(&mut self, key: &str, value: u64) -> &mut Self {
+        self.raw(key, &value.to_string())
+    }
+
+    /// A field whose value is JSON already rendered (an array of objects
+    /// made with [`Object`]); the caller vouches that it is valid.
+    pub fn rendered(&mut self, key: &str, json: &[u8]) -> &mut Self {
+        self.key(key);
+        self.out.extend_from_slice(json);
+        self
+    }
+
     /// An array of numbers.
     pub fn numbers(&mut self, key: &str, values: &[u64]) -> &mut Self {
         let list: Vec<String> = values.iter().map(u64::to_string).collect();
@@ -178,10 +191,14 @@ mod tests {
         let value = object(|o| {
             o.bytes_array("members", &[&b"alice"[..], b"b\xffb"])
                 .numbers("lines", &[3, 5])
+                .integer("line", 7)
+                .rendered("objects", b"[{\"a\":1}]")
                 .bytes_array("none", &[] as &[&[u8]]);
         });
         assert_eq!(value["members"], serde_json::json!(["alice", "b\u{fffd}b"]));
         assert_eq!(value["lines"], serde_json::json!([3, 5]));
+        assert_eq!(value["line"], 7);
+        assert_eq!(value["objects"], serde_json::json!([{"a": 1}]));
         assert_eq!(value["none"], serde_json::json!([]));
         assert!(value.get("none_base64").is_none());
         let exact: Vec<Vec<u8>> = value["members_base64"]

@@ -5,10 +5,11 @@
 //!
 //! | part | job |
 //! |---|---|
-//! | this file | the API: [`add`], [`remove`], [`delete`], [`remove_everywhere`], [`read`], [`validate`] |
+//! | this file | the API: [`add`], [`remove`], [`delete`], [`remove_everywhere`], [`read`], [`validate`], [`audit_file`] |
 //! | `name` | [`GroupName`] and the rules for a member being added ([`new_member`]) |
 //! | `read` | a file's lines as Apache reads them, and a group line's parts |
 //! | `edit` | a file copied with some lines changed, dropped or appended |
+//! | `audit` | `check FILE --groups`: members without an entry, lines Apache misreads |
 //!
 //! # How Apache httpd 2.4 reads a group file
 //!
@@ -77,6 +78,7 @@
 //! `edit`), change a byte of a line it was not asked to change, or update a
 //! file other than through [`crate::store`].
 
+mod audit;
 mod edit;
 mod name;
 mod read;
@@ -86,9 +88,11 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use crate::error::Error;
+use crate::file::{self, MalformedLines};
 use crate::store::{self, OpenMode, Updated};
 use crate::username::Username;
 
+pub use audit::{Audit, AuditFinding, AuditKind};
 pub use name::{GroupName, new_member};
 pub use read::{Kind, Line, MAX_LINE_BYTES, Problem, parse};
 
@@ -246,6 +250,25 @@ pub fn validate(path: &Path) -> Result<(), Error> {
         for_each_group_line(reader, path, |_, _| Ok(ControlFlow::Continue(())))
     })
     .map_err(|error| group_file_error(error, path))
+}
+
+/// Reads the group file at `path` for `htpass check FILE --groups`: its
+/// lines that Apache reads otherwise than they look become findings, and
+/// its members wait for [`find_entries`].
+pub fn audit_file(path: &Path) -> Result<Audit, Error> {
+    store::read(path, |reader| audit::audit(reader, path))
+        .map_err(|error| group_file_error(error, path))
+}
+
+/// Streams the htpasswd file at `users` and tells `audit` of each entry,
+/// so that [`Audit::findings`] names the members that have none.
+pub fn find_entries(audit: &mut Audit, users: &Path) -> Result<(), Error> {
+    store::read(users, |reader| {
+        file::for_each_entry(reader, users, MalformedLines::Keep, |_, user, _| {
+            audit.entry(user);
+            Ok(ControlFlow::Continue(()))
+        })
+    })
 }
 
 /// The groups of a group file's content (see [`read`]).

@@ -40,6 +40,9 @@ pub struct Line {
     pub last: u64,
     /// Its bytes in the file, line endings and joining `\` included.
     pub raw: Vec<u8>,
+    /// How much of [`Line::content`] its first line gave; the rest came from
+    /// the lines it was joined with.
+    pub first_len: usize,
     /// What Apache reads: the lines joined without their `\` and line
     /// endings, up to a NUL, before white space is trimmed; without the
     /// last line ending. Not kept past [`MAX_LINE_BYTES`].
@@ -55,6 +58,7 @@ impl Line {
         self.number = number;
         self.last = number;
         self.raw.clear();
+        self.first_len = 0;
         self.content.clear();
         self.ending = None;
         self.problem = None;
@@ -100,6 +104,9 @@ pub fn for_each_line<R: BufRead + ?Sized>(
                 body
             };
             line.content.extend_from_slice(kept);
+        }
+        if number == line.number {
+            line.first_len = line.content.len();
         }
         if nul && line.problem.is_none() {
             line.problem = Some(Problem::Nul);

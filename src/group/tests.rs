@@ -9,9 +9,9 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-use super::edit;
 use super::read::{self, GroupLine, Kind, MAX_LINE_BYTES, Problem, parse};
 use super::*;
+use super::{audit, edit};
 
 fn path() -> &'static Path {
     Path::new("groups")
@@ -402,4 +402,69 @@ proptest! {
         let expected: Vec<Vec<u8>> = existing.iter().map(|m| m.as_bytes().to_vec()).collect();
         prop_assert_eq!(group_of(content), Some((b"team".to_vec(), expected)));
     }
+}
+
+/// (line, code, user) of each finding of `check --groups` on `groups`
+/// against the users `entries`.
+fn audited(groups: &[u8], entries: &[&str]) -> Vec<(u64, &'static str, Option<String>)> {
+    let mut audit = audit::audit(&mut Cursor::new(groups), path()).unwrap();
+    for entry in entries {
+        audit.entry(entry.as_bytes());
+    }
+    audit
+        .findings(path(), Path::new("users"))
+        .into_iter()
+        .map(|finding| {
+            (
+                finding.line,
+                finding.kind.code(),
+                finding
+                    .user
+                    .map(|user| String::from_utf8_lossy(&user).into_owned()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn audit_names_each_member_without_an_entry_once_a_line() {
+    assert_eq!(
+        audited(b"g: a b b\nh: b c\n", &["a", "c"]),
+        [
+            (1, "member-without-entry", Some("b".to_owned())),
+            (2, "member-without-entry", Some("b".to_owned())),
+        ]
+    );
+    assert_eq!(audited(b"g: a \"b c\"\n", &["a", "b c"]), []);
+}
+
+#[test]
+fn audit_reads_as_apache_reads_past_a_nul_and_not_past_a_line_too_long() {
+    // The members after a NUL are not read, so not missing either.
+    assert_eq!(
+        audited(b"g: a\0 zed\nh: bob\n", &["a"]),
+        [
+            (1, "nul-byte", None),
+            (2, "member-without-entry", Some("bob".to_owned())),
+        ]
+    );
+    let long = [
+        b"g: ".as_slice(),
+        &vec![b'x'; MAX_LINE_BYTES],
+        b"\nh: bob\nnonsense\n",
+    ]
+    .concat();
+    assert_eq!(
+        audited(&long, &["a"]),
+        [(1, "line-too-long", None)],
+        "Apache reads nothing past it"
+    );
+}
+
+#[test]
+fn audit_finds_comments_that_swallow_a_line_and_lines_without_a_colon() {
+    assert_eq!(
+        audited(b"# c \\\ng: zed\n# d \\\n\nnonsense\ng: a\n", &["a"]),
+        [(1, "swallowed-line", None), (5, "not-a-group-line", None)]
+    );
 }

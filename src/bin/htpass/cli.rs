@@ -104,7 +104,13 @@ a byte-order mark, trailing white space in a hash. Warnings (exit 0 unless \
 a cost that makes each login take a second or more (bcrypt 16 and up, \
 SHA-crypt rounds from 1000000), schemes only the system crypt(3) verifies \
 (yescrypt, BSDi's _...), and for Traefik a ',' in a user name. --for applies \
-what that server really accepts.";
+what that server really accepts.
+
+--groups GROUPFILE also checks an Apache group file against FILE, as \
+GROUPFILE:LINE: error: reason lines after FILE's: a member without an entry in \
+FILE (a right waiting for whoever is added under that name, or a typo), and a \
+line Apache reads otherwise than it looks (no ':', a NUL byte, over 16 MiB, a \
+comment that ends in a backslash and so swallows the next line).";
 
 #[derive(Args)]
 pub struct CreateArgs {
@@ -231,6 +237,10 @@ pub struct CheckArgs {
     /// How to print the findings
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Line)]
     pub format: ReportFormat,
+    /// Also check this Apache group file: each member must have an entry in FILE, each
+    /// line must read in Apache as it looks (errors)
+    #[arg(long, value_name = "GROUPFILE")]
+    pub groups: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -166,6 +166,8 @@ pub struct Check {
     pub path: PathBuf,
     pub options: CheckOptions,
     pub style: ReportStyle,
+    /// `--groups GROUPFILE`: also check the group file against FILE.
+    pub groups: Option<PathBuf>,
 }
 
 /// An `htpass group` command.
@@ -215,7 +217,7 @@ impl Config {
             Command::Delete(args) => Config::Delete(delete(args)?),
             Command::List(args) => Config::List(list(args)),
             Command::Hash(args) => Config::Hash(hash(args)?),
-            Command::Check(args) => Config::Check(check(args)),
+            Command::Check(args) => Config::Check(check(args)?),
             Command::Export(args) => Config::Export(export(args)?),
             Command::Group(command) => Config::Group(group_command(command)?),
             Command::Completions(args) => Config::Completions(args.shell),
@@ -293,7 +295,7 @@ fn add_batch(args: AddArgs) -> Result<AddBatch, Failure> {
     })
 }
 
-fn check(args: CheckArgs) -> Check {
+fn check(args: CheckArgs) -> Result<Check, Failure> {
     let mut servers: Vec<Server> = Vec::new();
     for server in args.servers {
         let server = match server {
@@ -307,8 +309,12 @@ fn check(args: CheckArgs) -> Check {
             servers.push(server);
         }
     }
-    Check {
+    if let Some(groups) = &args.groups {
+        refuse_same_file(&args.file, groups)?;
+    }
+    Ok(Check {
         path: input_path(args.file),
+        groups: args.groups,
         options: CheckOptions {
             servers,
             require_bcrypt: args.require.is_some(),
@@ -319,7 +325,7 @@ fn check(args: CheckArgs) -> Check {
             ReportFormat::Line => ReportStyle::Lines,
             ReportFormat::Json => ReportStyle::Json,
         },
-    }
+    })
 }
 
 fn export(args: ExportArgs) -> Result<Export, Failure> {

@@ -29,7 +29,7 @@ use htpass::frontend::failure::GroupsNotUpdated;
 use htpass::frontend::report;
 use htpass::group;
 use htpass::store::{self, OpenMode, Outcome};
-use htpass::username::escape_for_terminal;
+use htpass::username::{escape_for_terminal, shell_word};
 use htpass::{Error, Username};
 
 use crate::config::Delete;
@@ -168,23 +168,4 @@ fn rerun(path: &Path, groups: &Path, users: &[Username]) -> String {
     words.push(shell_word(groups.as_os_str().as_encoded_bytes()));
     words.push("--ignore-missing".to_owned());
     words.join(" ")
-}
-
-/// `bytes` as a word a shell reads back: as is when it holds only
-/// characters no shell treats specially, else in bash's `$'...'` with the
-/// escapes of [`escape_for_terminal`].
-fn shell_word(bytes: &[u8]) -> String {
-    let plain = !bytes.is_empty()
-        && bytes
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b"._/@%+=:,-".contains(&b));
-    if plain {
-        return String::from_utf8_lossy(bytes).into_owned();
-    }
-    let escaped = escape_for_terminal(bytes);
-    // Inside $'...', a quote is \' (and the empty name '' stays '').
-    if bytes.is_empty() {
-        return "''".to_owned();
-    }
-    format!("$'{}'", escaped.replace('\'', "\\'"))
 }
