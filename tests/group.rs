@@ -803,3 +803,90 @@ fn check_with_groups_needs_a_group_file_and_a_file_it_can_read_twice() {
         .code(2)
         .stderr(contains("--groups"));
 }
+
+// ---- the store's guarantees, for group files --------------------------------
+
+/// N concurrent `group add`s to one file leave N members, as N `add`s to an
+/// htpasswd file leave N entries: the store's lock serialises them.
+#[test]
+fn concurrent_group_adds_all_land() {
+    let dir = TestDir::new();
+    dir.write("groups", "# teams\npusher: alice\n");
+    let children: Vec<std::process::Child> = (0..16)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_htpass"))
+                .args(["group", "add", "groups", "pusher", &format!("user{i:02}")])
+                .current_dir(dir.path(""))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start htpass")
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    let content = text(&dir.read("groups"));
+    let lines: Vec<&str> = content.lines().collect();
+    assert_eq!(lines.len(), 2, "{content}");
+    let mut members: Vec<&str> = lines[1]
+        .strip_prefix("pusher:")
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    members.sort_unstable();
+    let mut expected: Vec<String> = (0..16).map(|i| format!("user{i:02}")).collect();
+    expected.push("alice".to_owned());
+    expected.sort();
+    assert_eq!(members, expected);
+    assert_eq!(dir.names(), ["groups"], "nothing left beside the file");
+}
+
+/// A group file bind-mounted into place (`docker run -v
+/// ./httpd.groups:/usr/local/apache2/conf/httpd.groups`) cannot be renamed
+/// over: it is rewritten in place, with its inode, and said so.
+#[test]
+fn a_bind_mounted_group_file_is_rewritten_in_place() {
+    let dir = TestDir::new();
+    dir.write("src", "pusher: alice\n");
+    fs::create_dir(dir.path("conf")).unwrap();
+    fs::create_dir(dir.path("tmp")).unwrap();
+    dir.write("conf/httpd.groups", "");
+    let inode = fs::metadata(dir.path("src")).unwrap().ino();
+    let root = fs::metadata("/proc/self")
+        .map(|m| m.uid() == 0)
+        .unwrap_or(false);
+    let mut command = Command::new("unshare");
+    if !root {
+        command.arg("--map-root-user").arg("--user");
+    }
+    let output = command
+        .args(["--mount", "--propagation", "private", "bash", "-euc"])
+        .arg(
+            r#"cd "$1"
+mount --bind src conf/httpd.groups
+"$HTPASS" group add conf/httpd.groups pusher bob
+"$HTPASS" group remove conf/httpd.groups pusher alice"#,
+        )
+        .arg("scenario")
+        .arg(dir.path(""))
+        .env("HTPASS", env!("CARGO_BIN_EXE_htpass"))
+        .env("TMPDIR", dir.path("tmp"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("run unshare (util-linux): apt-get install util-linux");
+    let stderr = text(&output.stderr);
+    assert!(
+        !stderr.starts_with("unshare:"),
+        "a private mount namespace cannot be made here ({stderr}); run as root, as CI does"
+    );
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("rewritten in place"), "{stderr}");
+    assert_eq!(text(&dir.read("src")), "pusher: bob\n");
+    assert_eq!(fs::metadata(dir.path("src")).unwrap().ino(), inode);
+    assert_eq!(dir.names(), ["conf", "src", "tmp"]);
+    assert!(crate::util::names_in(&dir.path("tmp")).is_empty());
+    assert_eq!(crate::util::names_in(&dir.path("conf")), ["httpd.groups"]);
+}
