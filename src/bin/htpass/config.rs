@@ -748,6 +748,32 @@ mod tests {
     }
 
     #[test]
+    fn group_commands_take_each_user_once_and_check_names_first() {
+        match config(&["group", "add", "g", "pusher", "bob", "alice", "bob"]).ok() {
+            Some(Config::Group(Group::Add { users, group, .. })) => {
+                let names: Vec<&[u8]> = users.iter().map(Username::as_bytes).collect();
+                assert_eq!(names, [&b"bob"[..], b"alice"]);
+                assert_eq!(group.as_bytes(), b"pusher");
+            }
+            _ => panic!("a group add command"),
+        }
+        assert!(matches!(
+            config(&["group", "add", "g", "two words", "bob"]),
+            Err(Failure::Library(htpass::Error::GroupNameIllegal { .. }))
+        ));
+        assert!(matches!(
+            config(&["group", "add", "g", "pusher", "\"quoted"]),
+            Err(Failure::Library(htpass::Error::GroupMemberIllegal { .. }))
+        ));
+        // Removing takes any name a line can hold.
+        assert!(config(&["group", "remove", "g", "pusher", "two words"]).is_ok());
+        assert!(matches!(
+            config(&["delete", "f", "bob", "--groups", "f"]),
+            Err(Failure::Usage(_))
+        ));
+    }
+
+    #[test]
     fn a_bad_user_name_is_refused_before_anything_else() {
         assert!(matches!(
             config(&["hash", "a:b", "-p", "x"]),
