@@ -890,3 +890,61 @@ mount --bind src conf/httpd.groups
     assert!(crate::util::names_in(&dir.path("tmp")).is_empty());
     assert_eq!(crate::util::names_in(&dir.path("conf")), ["httpd.groups"]);
 }
+
+/// Ctrl-C (SIGINT) after `delete --groups` changed FILE and before it
+/// changed the group file: FILE's change stands, the group file is left as
+/// it was, and the one message says so (not "no file was changed").
+#[test]
+fn delete_with_groups_interrupted_between_the_two_files_says_what_changed() {
+    let dir = TestDir::new();
+    users_file(&dir, &["alice", "bob"]);
+    dir.write("groups", "pusher: alice bob\n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_htpass"))
+        .args(["delete", "users", "bob", "--groups", "groups"])
+        .current_dir(dir.path(""))
+        .env("HTPASS_TEST_STOP_AT", "replaced")
+        .env("HTPASS_TEST_AWAIT_INTERRUPT", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start htpass");
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let stat = fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap();
+        if stat
+            .rsplit_once(')')
+            .unwrap()
+            .1
+            .trim_start()
+            .starts_with('T')
+        {
+            break;
+        }
+        assert!(child.try_wait().unwrap().is_none(), "htpass ended early");
+        assert!(Instant::now() < deadline, "htpass never stopped");
+        thread::sleep(Duration::from_millis(2));
+    }
+    for signal in ["-INT", "-CONT"] {
+        let status = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("users was changed (bob deleted), but groups was not: interrupted"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no file was changed"), "{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("htpass:")).count(),
+        1,
+        "{stderr}"
+    );
+    assert!(!file_verifies(&dir.path("users"), "bob", "pw"));
+    assert_eq!(text(&dir.read("groups")), "pusher: alice bob\n");
+}

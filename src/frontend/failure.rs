@@ -149,9 +149,11 @@ pub enum Failure {
 /// not and why, and `rerun`, the command that finishes the job.
 #[derive(Debug, thiserror::Error)]
 #[error(
-    "{path} was changed ({} deleted), but {groups} was not: {source}; \
+    "{path} was changed ({} deleted), but {groups} was not: {}; \
      to take them off its groups too, run: {rerun}",
     users.join(", "),
+    // The interrupt's own words ("no file was changed") would be untrue.
+    if matches!(source, Error::Interrupted) { "interrupted before it was".to_owned() } else { source.to_string() },
     path = path.display(),
     groups = groups.display()
 )]
@@ -202,6 +204,32 @@ mod tests {
             two.to_string().contains("users bob, carol not found"),
             "{two}"
         );
+    }
+
+    #[test]
+    fn a_group_file_left_unchanged_after_file_changed_is_said_so() {
+        let failure = |source| {
+            Failure::GroupsNotUpdated(Box::new(GroupsNotUpdated {
+                path: "users".into(),
+                groups: "groups".into(),
+                users: vec!["bob".into()],
+                rerun: "htpass delete users bob --groups groups --ignore-missing".into(),
+                source,
+            }))
+            .to_string()
+        };
+        let interrupted = failure(Error::Interrupted);
+        assert!(
+            interrupted.starts_with(
+                "users was changed (bob deleted), but groups was not: interrupted before it was;"
+            ),
+            "{interrupted}"
+        );
+        assert!(
+            !interrupted.contains("no file was changed"),
+            "{interrupted}"
+        );
+        assert!(interrupted.ends_with("--ignore-missing"), "{interrupted}");
     }
 
     #[test]

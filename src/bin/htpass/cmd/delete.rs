@@ -15,7 +15,8 @@
 //!    stops the run before anything has changed;
 //! 2. FILE: the entry is what lets a user log in, so it goes first. If the
 //!    run stops here, nothing else has changed;
-//! 3. GROUPFILE. If this fails, the user can no longer log in, but still
+//! 3. GROUPFILE. If this fails (its lock held past `--wait`, or an
+//!    interrupt after step 2, exit 4), the user can no longer log in, but still
 //!    lingers in groups: the message says that FILE has changed and GROUPFILE
 //!    has not, and gives the command that finishes the job
 //!    (`--ignore-missing`, since the users are gone from FILE by then).
