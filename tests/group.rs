@@ -948,3 +948,30 @@ fn delete_with_groups_interrupted_between_the_two_files_says_what_changed() {
     assert!(!file_verifies(&dir.path("users"), "bob", "pw"));
     assert_eq!(text(&dir.read("groups")), "pusher: alice bob\n");
 }
+
+/// Regression: a file whose last line ends in `\` (continued into nothing)
+/// would have the appended group joined to it by Apache; an empty line
+/// ends the continuation first.
+#[test]
+fn a_group_appended_after_a_last_line_continued_by_a_backslash_stays_a_line_of_its_own() {
+    let dir = TestDir::new();
+    dir.write("groups", "readers: alice \\\n");
+    dir.htpass()
+        .args(["group", "add", "groups", "pusher", "bob"])
+        .assert()
+        .success();
+    assert_eq!(
+        text(&dir.read("groups")),
+        "readers: alice \\\n\npusher: bob\n"
+    );
+    dir.htpass()
+        .args(["group", "list", "groups", "pusher"])
+        .assert()
+        .success()
+        .stdout("bob\n");
+    dir.htpass()
+        .args(["group", "list", "groups", "readers"])
+        .assert()
+        .success()
+        .stdout("alice\n");
+}

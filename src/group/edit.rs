@@ -63,6 +63,9 @@ const UNSAFE: &str = "cannot be changed safely: with the change, Apache would re
 struct Tail {
     /// The copy ends with a line that has no line ending.
     unterminated: bool,
+    /// The copy ends with a line ending in `\`, which would join an
+    /// appended line to it.
+    continued: bool,
     /// The number of the file's last line.
     lines: u64,
 }
@@ -77,6 +80,7 @@ fn copy(
 ) -> Result<Tail, Error> {
     let mut tail = Tail {
         unterminated: false,
+        continued: false,
         lines: 0,
     };
     let Some(reader) = reader else {
@@ -89,6 +93,7 @@ fn copy(
             Change::Keep => {
                 put(writer, path, &line.raw)?;
                 tail.unterminated = line.ending == Some(LineEnding::None);
+                tail.continued = line.continued_at_end;
             }
             Change::Replace(content) => {
                 let ending = match line.ending {
@@ -101,10 +106,14 @@ fn copy(
                 put(writer, path, &content)?;
                 put(writer, path, ending.as_bytes())?;
                 tail.unterminated = false;
+                tail.continued = false;
             }
-            // Only the last line can lack an ending: what is before it
-            // ends with one.
-            Change::Drop => tail.unterminated = false,
+            // Only the last line can lack an ending or be continued into
+            // nothing: what is before it is neither.
+            Change::Drop => {
+                tail.unterminated = false;
+                tail.continued = false;
+            }
         }
         Ok(ControlFlow::Continue(()))
     })?;
@@ -260,7 +269,9 @@ pub(super) fn add(
         if content.len() > MAX_LINE_BYTES {
             return Err(too_long(path, line, content.len()));
         }
-        if tail.unterminated {
+        // A last line without an ending gets one; a last line ending in
+        // `\` would take the new line in: an empty line ends it first.
+        if tail.unterminated || tail.continued {
             put(writer, path, b"\n")?;
         }
         put(writer, path, &content)?;

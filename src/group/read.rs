@@ -51,6 +51,9 @@ pub struct Line {
     pub ending: Option<LineEnding>,
     /// Set when Apache would read it differently from how it looks.
     pub problem: Option<Problem>,
+    /// The file ends on this line, and its last line ends in `\`: a line
+    /// appended to the file would be joined to it.
+    pub continued_at_end: bool,
 }
 
 impl Line {
@@ -62,6 +65,7 @@ impl Line {
         self.content.clear();
         self.ending = None;
         self.problem = None;
+        self.continued_at_end = false;
     }
 }
 
@@ -120,6 +124,7 @@ pub fn for_each_line<R: BufRead + ?Sized>(
     if open {
         // The file ended on a line that asked for the next one. Whether
         // `each` would stop here or go on, this was the last line.
+        line.continued_at_end = true;
         let _last = each(&line)?;
     }
     Ok(())
