@@ -71,7 +71,9 @@
 //!   that would make a line longer than Apache reads
 //!   ([`Error::GroupLineTooLong`], exit 5).
 //! - Only the changed line is rewritten. A line continued with `\` that
-//!   changes is written back as the one line Apache reads.
+//!   changes is written back as the one line Apache reads. A line appended
+//!   after a last line ending in `\` gets an empty line before it, which
+//!   ends the continuation (else Apache would join the two).
 //!
 //! What it must never do: write a line Apache would read differently from
 //! what was asked (every changed line is parsed again and compared, see
