@@ -493,12 +493,77 @@ pub enum Resolution {
 /// user given twice would be written twice.
 pub fn upsert_many<W: Write>(
     reader: Option<&mut dyn BufRead>,
+    writer: W,
+    path: &Path,
+    users: &[Username],
+    no_update: bool,
+    malformed: MalformedLines,
+    resolve: impl FnMut(usize, Option<&[u8]>) -> Result<Resolution, Error>,
+) -> Result<Vec<UpsertOutcome>, Error> {
+    edit_many(
+        reader, writer, path, users, no_update, malformed, resolve, None,
+    )
+}
+
+/// What [`upsert_exclusive`] does with the entries of users it was not
+/// given.
+pub enum Unlisted<'r> {
+    /// Copy them unchanged.
+    Keep,
+    /// Leave every one of them out, telling `removed` its user (once per
+    /// line removed, so a duplicated user is told more than once).
+    Remove(&'r mut dyn FnMut(&[u8])),
+}
+
+/// [`upsert_many`] for a declared state (`htpass sync`): afterwards each of
+/// `users` has exactly one entry, and with [`Unlisted::Remove`] no other
+/// user has any.
+///
+/// - `resolve` is asked as for [`upsert_many`] (once per user, about the
+///   first entry). The first entry is kept byte for byte or replaced in
+///   place, keeping its line ending; an absent user is appended.
+/// - Every later entry of the same user is removed: servers disagree on
+///   which copy counts (nginx and Apache read the first, the registry the
+///   last), so a file in the declared state has none. A user whose first
+///   entry was kept but whose copies were removed is
+///   [`UpsertOutcome::Updated`].
+/// - Comments, blank lines and the entries of unlisted users under
+///   [`Unlisted::Keep`] pass through unchanged.
+///
+/// The output equals the input exactly when every outcome is
+/// [`UpsertOutcome::Unchanged`] and nothing was removed.
+pub fn upsert_exclusive<W: Write>(
+    reader: Option<&mut dyn BufRead>,
+    writer: W,
+    path: &Path,
+    users: &[Username],
+    malformed: MalformedLines,
+    resolve: impl FnMut(usize, Option<&[u8]>) -> Result<Resolution, Error>,
+    unlisted: Unlisted<'_>,
+) -> Result<Vec<UpsertOutcome>, Error> {
+    edit_many(
+        reader,
+        writer,
+        path,
+        users,
+        false,
+        malformed,
+        resolve,
+        Some(unlisted),
+    )
+}
+
+/// [`upsert_many`], and with `exclusive` [`upsert_exclusive`].
+#[allow(clippy::too_many_arguments)] // the union of the two callers' decisions
+fn edit_many<W: Write>(
+    reader: Option<&mut dyn BufRead>,
     mut writer: W,
     path: &Path,
     users: &[Username],
     no_update: bool,
     malformed: MalformedLines,
     mut resolve: impl FnMut(usize, Option<&[u8]>) -> Result<Resolution, Error>,
+    exclusive: Option<Unlisted<'_>>,
 ) -> Result<Vec<UpsertOutcome>, Error> {
     debug_assert!(
         {
@@ -507,6 +572,12 @@ pub fn upsert_many<W: Write>(
         },
         "upsert_many needs distinct users"
     );
+    let (remove_copies, mut unlisted) = match exclusive {
+        None => (false, None),
+        Some(Unlisted::Keep) => (true, None),
+        Some(Unlisted::Remove(removed)) => (true, Some(removed)),
+    };
+    let removes_others = unlisted.is_some();
     let mut editor = Upserter {
         writer: &mut writer,
         path,
@@ -516,6 +587,12 @@ pub fn upsert_many<W: Write>(
         resolve: &mut resolve,
         no_update,
         unterminated: false,
+        copies_removed: if remove_copies {
+            Some(vec![false; users.len()])
+        } else {
+            None
+        },
+        unlisted: unlisted.take(),
     };
 
     if let Some(reader) = reader {
@@ -524,7 +601,8 @@ pub fn upsert_many<W: Write>(
         // classifying every line (a third of an update's time). Lines
         // without `:` are then looked for apart, the cheap way.
         let only = match users {
-            [user] => {
+            // Removing other users' entries means looking at every line.
+            [user] if !removes_others => {
                 let mut needle = user.as_bytes().to_vec();
                 needle.push(b':');
                 Some(memchr::memmem::Finder::new(&needle).into_owned())
@@ -569,12 +647,16 @@ pub fn upsert_many<W: Write>(
     let Upserter {
         resolved,
         mut unterminated,
+        copies_removed,
         ..
     } = editor;
 
     let mut outcomes = Vec::with_capacity(users.len());
     for (i, user) in users.iter().enumerate() {
         let outcome = match &resolved[i] {
+            Some(Resolution::Keep) if copies_removed.as_ref().is_some_and(|copies| copies[i]) => {
+                UpsertOutcome::Updated
+            }
             Some(Resolution::Keep) => UpsertOutcome::Unchanged,
             Some(Resolution::Write(_)) => UpsertOutcome::Updated,
             None => match resolve(i, None)? {
@@ -596,7 +678,7 @@ pub fn upsert_many<W: Write>(
 }
 
 /// [`upsert_many`]'s state while it copies the file.
-struct Upserter<'e, W, F> {
+struct Upserter<'e, 'r, W, F> {
     writer: &'e mut W,
     path: &'e Path,
     users: &'e [Username],
@@ -607,9 +689,15 @@ struct Upserter<'e, W, F> {
     no_update: bool,
     /// Whether the last line lacked an ending, which an append must repair.
     unterminated: bool,
+    /// [`upsert_exclusive`]: per user, whether a later entry (a copy) was
+    /// removed; `None`: copies follow the first entry ([`upsert_many`]).
+    copies_removed: Option<Vec<bool>>,
+    /// [`upsert_exclusive`] with [`Unlisted::Remove`]: told of each entry of
+    /// another user that is left out.
+    unlisted: Option<&'r mut dyn FnMut(&[u8])>,
 }
 
-impl<W, F> Upserter<'_, W, F>
+impl<W, F> Upserter<'_, '_, W, F>
 where
     W: Write,
     F: FnMut(usize, Option<&[u8]>) -> Result<Resolution, Error>,
@@ -627,8 +715,18 @@ where
         hash: &[u8],
     ) -> Result<(), Error> {
         let Some(i) = self.index.get(found) else {
+            if let Some(removed) = &mut self.unlisted {
+                removed(found);
+                self.leave_out(block, run_start, start, line)?;
+            }
             return Ok(());
         };
+        if self.resolved[i].is_some()
+            && let Some(copies) = &mut self.copies_removed
+        {
+            copies[i] = true;
+            return self.leave_out(block, run_start, start, line);
+        }
         let resolution = match &mut self.resolved[i] {
             Some(resolution) => resolution,
             empty => {
@@ -652,6 +750,25 @@ where
             put(self.writer, self.path, &block[*run_start..start])?;
             write_record(&mut *self.writer, self.path, &self.users[i], hash, ending)?;
             *run_start = start + line.len();
+        }
+        Ok(())
+    }
+
+    /// Leaves out the line at `start` of `block` (the unchanged run before
+    /// it is written first).
+    fn leave_out(
+        &mut self,
+        block: &[u8],
+        run_start: &mut usize,
+        start: usize,
+        line: &[u8],
+    ) -> Result<(), Error> {
+        put(self.writer, self.path, &block[*run_start..start])?;
+        *run_start = start + line.len();
+        // A removed last line without an ending leaves the output ending
+        // with the line before it, whose `\n` needs no repair.
+        if line_ending(line) == LineEnding::None {
+            self.unterminated = false;
         }
         Ok(())
     }
@@ -858,6 +975,145 @@ mod tests {
                 (1, None)
             ]
         );
+    }
+
+    /// Runs `upsert_exclusive` over `input`: `decide(user, stored)` gives
+    /// each user's resolution; returns the output, the outcomes and the
+    /// removed users in the order told (with `remove_unlisted`).
+    fn run_exclusive(
+        input: &[u8],
+        names: &[&str],
+        remove_unlisted: bool,
+        decide: impl Fn(&str, Option<&[u8]>) -> Resolution,
+    ) -> (Vec<u8>, Vec<UpsertOutcome>, Vec<String>) {
+        let users: Vec<Username> = names.iter().map(|name| user(name)).collect();
+        let mut removed = Vec::new();
+        let mut tell = |user: &[u8]| removed.push(String::from_utf8_lossy(user).into_owned());
+        let unlisted = if remove_unlisted {
+            Unlisted::Remove(&mut tell)
+        } else {
+            Unlisted::Keep
+        };
+        let mut output = Vec::new();
+        let mut reader = input;
+        let outcomes = upsert_exclusive(
+            Some(&mut reader),
+            &mut output,
+            path(),
+            &users,
+            MalformedLines::Reject,
+            |i, stored| Ok(decide(names[i], stored)),
+            unlisted,
+        )
+        .unwrap();
+        (output, outcomes, removed)
+    }
+
+    #[test]
+    fn exclusive_keeps_replaces_appends_and_removes_the_unlisted() {
+        let input = b"# team\r\nold:1\nkeep:GOOD\r\n\n  change:OLD\r\nold:2\n  \n# end";
+        let (output, outcomes, removed) = run_exclusive(
+            input,
+            &["change", "new", "keep"],
+            true,
+            |name, stored| match (name, stored) {
+                ("keep", Some(b"GOOD")) => Resolution::Keep,
+                _ => Resolution::Write(format!("H-{name}").into_bytes()),
+            },
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&output),
+            "# team\r\nkeep:GOOD\r\n\nchange:H-change\r\n  \n# end\nnew:H-new\n"
+        );
+        assert_eq!(
+            outcomes,
+            [
+                UpsertOutcome::Updated,
+                UpsertOutcome::Added,
+                UpsertOutcome::Unchanged
+            ]
+        );
+        assert_eq!(removed, ["old", "old"]);
+    }
+
+    #[test]
+    fn exclusive_leaves_one_entry_per_user_and_says_a_kept_one_changed() {
+        let input = b"bob:GOOD\nx:1\n bob:COPY\r\nbob:LAST";
+        let (output, outcomes, _) = run_exclusive(input, &["bob"], false, |_, _| Resolution::Keep);
+        assert_eq!(output, b"bob:GOOD\nx:1\n");
+        assert_eq!(outcomes, [UpsertOutcome::Updated]);
+        // Replaced: the first entry in place, the copies gone.
+        let (output, outcomes, _) = run_exclusive(input, &["bob"], false, |_, _| {
+            Resolution::Write(b"NEW".to_vec())
+        });
+        assert_eq!(output, b"bob:NEW\nx:1\n");
+        assert_eq!(outcomes, [UpsertOutcome::Updated]);
+    }
+
+    #[test]
+    fn exclusive_of_a_file_already_in_state_copies_it() {
+        let input = b"# c\r\na:1\r\n\nb:2";
+        let (output, outcomes, removed) =
+            run_exclusive(input, &["b", "a"], true, |_, _| Resolution::Keep);
+        assert_eq!(output, input);
+        assert_eq!(outcomes, [UpsertOutcome::Unchanged; 2]);
+        assert!(removed.is_empty());
+    }
+
+    #[test]
+    fn exclusive_removing_the_unterminated_last_line_needs_no_repair() {
+        let (output, outcomes, removed) =
+            run_exclusive(b"a:1\nz:9", &["a", "b"], true, |name, _| {
+                Resolution::Write(name.as_bytes().to_vec())
+            });
+        assert_eq!(output, b"a:a\nb:b\n");
+        assert_eq!(outcomes, [UpsertOutcome::Updated, UpsertOutcome::Added]);
+        assert_eq!(removed, ["z"]);
+        // Kept, it is repaired before the append.
+        let (output, _, _) = run_exclusive(b"a:1\nz:9", &["a", "b"], false, |name, _| {
+            Resolution::Write(name.as_bytes().to_vec())
+        });
+        assert_eq!(output, b"a:a\nz:9\nb:b\n");
+    }
+
+    #[test]
+    fn exclusive_with_one_user_still_sees_every_line() {
+        for capacity in [1, 3, 8192] {
+            let input = b"x:1\nbob:OLD\ny:2\n#bob:3\n";
+            let users = [user("bob")];
+            let mut removed = Vec::new();
+            let mut tell = |user: &[u8]| removed.push(user.to_vec());
+            let mut reader = io::BufReader::with_capacity(capacity, &input[..]);
+            let mut output = Vec::new();
+            upsert_exclusive(
+                Some(&mut reader),
+                &mut output,
+                path(),
+                &users,
+                MalformedLines::Reject,
+                |_, _| Ok(Resolution::Write(b"N".to_vec())),
+                Unlisted::Remove(&mut tell),
+            )
+            .unwrap();
+            assert_eq!(output, b"bob:N\n#bob:3\n", "capacity {capacity}");
+            assert_eq!(removed, [b"x".to_vec(), b"y".to_vec()]);
+        }
+    }
+
+    #[test]
+    fn exclusive_refuses_a_malformed_line() {
+        let users = [user("a")];
+        let error = upsert_exclusive(
+            Some(&mut &b"a:1\nnot an entry\n"[..]),
+            Vec::new(),
+            path(),
+            &users,
+            MalformedLines::Reject,
+            |_, _| Ok(Resolution::Keep),
+            Unlisted::Remove(&mut |_| {}),
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::InvalidFile { line: 2, .. }));
     }
 
     #[test]
