@@ -505,6 +505,9 @@ pub fn upsert_many<W: Write>(
     )
 }
 
+/// Told the user of each entry [`Unlisted::Remove`] leaves out.
+pub type Removed<'r> = &'r mut dyn FnMut(&[u8]);
+
 /// What [`upsert_exclusive`] does with the entries of users it was not
 /// given.
 pub enum Unlisted<'r> {
@@ -512,7 +515,7 @@ pub enum Unlisted<'r> {
     Keep,
     /// Leave every one of them out, telling `removed` its user (once per
     /// line removed, so a duplicated user is told more than once).
-    Remove(&'r mut dyn FnMut(&[u8])),
+    Remove(Removed<'r>),
 }
 
 /// [`upsert_many`] for a declared state (`htpass sync`): afterwards each of
@@ -694,7 +697,7 @@ struct Upserter<'e, 'r, W, F> {
     copies_removed: Option<Vec<bool>>,
     /// [`upsert_exclusive`] with [`Unlisted::Remove`]: told of each entry of
     /// another user that is left out.
-    unlisted: Option<&'r mut dyn FnMut(&[u8])>,
+    unlisted: Option<Removed<'r>>,
 }
 
 impl<W, F> Upserter<'_, '_, W, F>

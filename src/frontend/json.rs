@@ -37,6 +37,37 @@ impl<'a> Object<'a> {
         }
     }
 
+    /// A list of texts from bytes (`[]` when empty). When any item is not
+    /// UTF-8, `KEY_base64` follows: the exact bytes of every item, in the
+    /// same order, so a tool reads that list alone.
+    pub fn bytes_list(&mut self, key: &str, values: &[&[u8]]) -> &mut Self {
+        self.key(key);
+        self.out.push(b'[');
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            push_string(self.out, &String::from_utf8_lossy(value));
+        }
+        self.out.push(b']');
+        if values
+            .iter()
+            .any(|value| std::str::from_utf8(value).is_err())
+        {
+            self.key(&format!("{key}_base64"));
+            self.out.push(b'[');
+            for (i, value) in values.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(b',');
+                }
+                let exact = base64::engine::general_purpose::STANDARD.encode(value);
+                push_string(self.out, &exact);
+            }
+            self.out.push(b']');
+        }
+        self
+    }
+
     /// A text field, or `null`.
     pub fn optional_bytes(&mut self, key: &str, value: Option<&[u8]>) -> &mut Self {
         match value {
@@ -135,6 +166,30 @@ mod tests {
         assert_eq!(value["yes"], true);
         assert!(value["line"].is_null());
         assert!(value.get("user_base64").is_none());
+    }
+
+    #[test]
+    fn lists_are_exact_with_base64_when_an_item_is_not_utf8() {
+        let value = object(|o| {
+            o.bytes_list("empty", &[])
+                .bytes_list("names", &[b"a\"b", "j\u{f6}rg".as_bytes()])
+                .bytes_list("odd", &[b"ok", b"a\xffb"]);
+        });
+        assert_eq!(value["empty"], serde_json::json!([]));
+        assert_eq!(value["names"], serde_json::json!(["a\"b", "j\u{f6}rg"]));
+        assert!(value.get("names_base64").is_none());
+        assert_eq!(value["odd"], serde_json::json!(["ok", "a\u{fffd}b"]));
+        let exact: Vec<Vec<u8>> = value["odd_base64"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(item.as_str().unwrap())
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(exact, [b"ok".to_vec(), b"a\xffb".to_vec()]);
     }
 
     #[test]
