@@ -89,7 +89,9 @@ impl FileState {
 
 /// Reads FILE (`reader`) once, line by line: see [`FileState`]. `users`
 /// must be distinct, as [`crate::batch::parse`] makes them. A malformed
-/// line is [`Error::InvalidFile`] naming it.
+/// line is [`Error::InvalidFile`] naming it. With [`UnlistedUsers::Keep`]
+/// the names of other users are not collected: a caller that only
+/// [`apply`]s passes it, since the locked pass finds them itself.
 pub fn scan(
     reader: impl BufRead,
     path: &Path,

@@ -52,7 +52,13 @@ pub fn run(config: Sync) -> Result<(), Failure> {
     }
     let users: Vec<Username> = entries.iter().map(|entry| entry.user.clone()).collect();
 
-    let state = scan(&path, &users, unlisted, mode)?;
+    // Who is to be removed matters to a plan only: the locked pass of a
+    // real sync finds them itself, so the scan need not hold their names.
+    let to_remove = match mode {
+        SyncMode::Apply => UnlistedUsers::Keep,
+        SyncMode::DryRun | SyncMode::Check => unlisted,
+    };
+    let state = scan(&path, &users, to_remove, mode)?;
     let hashes = match mode {
         SyncMode::Apply => Hashes::Make,
         SyncMode::DryRun | SyncMode::Check => Hashes::Skip,
