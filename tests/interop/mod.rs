@@ -49,6 +49,9 @@
 //! [`readme`] runs the README's recipes as written, against the same fake
 //! API server and the real registry.
 //!
+//! [`shapes`] holds `check` to what nginx and Apache httpd do with hashes
+//! it calls malformed, and with schemes htpass names but cannot verify.
+//!
 //! Like the rest of the live tests, these fail with an install hint, never
 //! skip, when a program is missing: a skipped interop test proves nothing.
 //!
@@ -63,4 +66,5 @@ mod nginx;
 mod readme;
 mod registry;
 mod server;
+mod shapes;
 mod writers;
