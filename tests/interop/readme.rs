@@ -220,7 +220,15 @@ fn every_recipe_in_the_readme_is_tested() {
         .collect();
     assert_eq!(
         names,
-        ["registry", "ingress-nginx", "traefik", "envoy-gateway"],
+        [
+            // Run by tests/sync.rs (readme_sync_recipes_run_as_written).
+            "sync",
+            "sync-check",
+            "registry",
+            "ingress-nginx",
+            "traefik",
+            "envoy-gateway"
+        ],
         "a recipe was added or renamed: give it a test here"
     );
 }
