@@ -25,4 +25,5 @@ mod messages;
 mod mounts;
 mod properties;
 mod secrets;
+mod sync;
 mod util;
