@@ -12,7 +12,8 @@
 //! | [`file`](mod@file) | streaming, byte-preserving reading and editing of htpasswd lines |
 //! | [`store`] | safe updates: lock, temp file, fsync, rename; in place from a recovery copy where FILE cannot be renamed over |
 //! | [`batch`] | many `user:password` lines, checked first, hashed on every core |
-//! | [`render`] | a file or an entry for where it goes: compose, Kubernetes Secret |
+//! | [`render`] | a file or an entry for where it goes: compose, Kubernetes Secret, Caddy; what each destination refuses |
+//! | [`reuse`] | `--reuse-from`: last run's hashes, reused where the password still verifies |
 //! | [`interrupt`] | abandoning a change cleanly when the user interrupts |
 //! | [`error`] | [`Error`]: one variant per user mistake |
 //! | `sys` | the per-platform part: locks, file identity, modes and owners |
@@ -32,6 +33,7 @@ pub mod file;
 pub mod hash;
 pub mod interrupt;
 pub mod render;
+pub mod reuse;
 pub mod secret;
 pub mod store;
 mod sys;

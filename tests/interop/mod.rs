@@ -55,6 +55,7 @@
 //! [`TestDir`]: crate::util::TestDir
 
 mod apache_httpd;
+mod caddy;
 mod cli_readers;
 mod http;
 mod kubectl;

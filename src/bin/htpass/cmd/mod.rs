@@ -14,6 +14,7 @@ mod export;
 mod generated;
 mod hash;
 mod list;
+mod reuse_from;
 mod verify;
 
 use std::io;
