@@ -47,7 +47,14 @@
 //! for discovery, so the test serves a minimal fake one.
 //!
 //! [`readme`] runs the README's recipes as written, against the same fake
-//! API server and the real registry.
+//! API server (which keeps what kubectl creates, so a recipe run twice
+//! meets its first Secret), the real registry and a real Caddy.
+//!
+//! # Caddy
+//!
+//! Caddy cannot read an htpasswd file: [`caddy`] loads what `export
+//! --format caddyfile` and `caddy-json` print into a real Caddy and checks
+//! that each user gets in with its password.
 //!
 //! Like the rest of the live tests, these fail with an install hint, never
 //! skip, when a program is missing: a skipped interop test proves nothing.
