@@ -245,6 +245,18 @@ fn documents(bytes: &[u8]) -> Vec<Document> {
     {
         return vec![json_document(&value)];
     }
+    // A Kubernetes object names its kind at the start of a line; an
+    // htpasswd file (which may be large) almost never does, and is then
+    // not parsed as YAML at all.
+    let names_a_kind = text.lines().any(|line| {
+        let line = line.trim_start_matches([' ', '-']);
+        ["kind:", "\"kind\":", "'kind':"]
+            .iter()
+            .any(|key| line.starts_with(key))
+    });
+    if !names_a_kind {
+        return Vec::new();
+    }
     let mut loader: YamlLoader<'_, Yaml<'_>> = YamlLoader::default();
     // Keep every scalar as the text it is: a base64 value `1234` or `true`
     // is text, not a number or a boolean.

@@ -156,6 +156,25 @@ fn openshift_refuses_the_user_names_it_cannot_create() {
         assert!(stderr.contains(problem), "{stderr}");
         assert!(!stderr.contains("password"), "asked no password: {stderr}");
     }
+    // A list line, by its number, before anything is hashed.
+    dir.write("list.txt", "alice:pw\nops/bob:pw\n");
+    let stderr = refused(
+        &dir,
+        &[
+            "export",
+            "--from",
+            "list.txt",
+            "--format",
+            "k8s-secret",
+            "--for",
+            "openshift",
+        ],
+        6,
+    );
+    assert!(
+        stderr.contains("list.txt, line 2: user ops/bob: the user name contains '/'"),
+        "{stderr}"
+    );
     // Other readers take such names.
     dir.write("users", format!("ops/alice:{BCRYPT}\n"));
     stdout_of(

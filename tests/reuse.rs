@@ -426,7 +426,7 @@ fn export_from_a_list_renders_the_users_in_every_format() {
     assert!(file.starts_with(b"alice:$2y$04$") && file.ends_with(b"\n"));
 
     // A bad line is named, and nothing is printed.
-    dir.write("bad.txt", "alice:one\nno colon\n");
+    dir.write("bad.txt", "alice:Zq9-unique-pw\nno colon\n");
     let stderr = fails(
         &dir,
         &["export", "--from", "bad.txt", "--format", "json"],
@@ -434,6 +434,7 @@ fn export_from_a_list_renders_the_users_in_every_format() {
         2,
     );
     assert!(stderr.contains("bad.txt, line 2: no ':'"), "{stderr}");
+    assert!(!stderr.contains("Zq9-unique-pw"), "no password: {stderr}");
 }
 
 #[test]
