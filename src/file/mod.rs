@@ -18,8 +18,6 @@
 //! - put a hash into an error or a `Debug` string (a `{PLAIN}` "hash" is a
 //!   password).
 
-pub mod check;
-
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, BufRead, Write};

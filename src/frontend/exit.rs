@@ -123,9 +123,14 @@ impl From<&Failure> for Exit {
             | Failure::Stdout(_) => Exit::FileAccess,
             Failure::PasswordLineTooLong { .. } => Exit::TooLong,
             // Apache exits 3 when the two prompts differ, as for a mismatch.
-            Failure::PromptsDiffer | Failure::Mismatch { .. } | Failure::PlainNotAllowed { .. } => {
-                Exit::Mismatch
-            }
+            // A stored entry nothing can verify is a failure of the
+            // verification, not of the file (which stays a valid htpasswd
+            // file): 3, as Apache's `htpasswd -v` answers it.
+            Failure::PromptsDiffer
+            | Failure::Mismatch { .. }
+            | Failure::PlainNotAllowed { .. }
+            | Failure::MalformedEntry { .. }
+            | Failure::UnsupportedEntry { .. } => Exit::Mismatch,
             Failure::Interrupted => Exit::Interrupted,
             Failure::UserNotFound { .. } | Failure::UsersNotFound { .. } => Exit::BadUser,
             Failure::CheckFailed { .. } => Exit::InvalidFile,
@@ -241,6 +246,18 @@ mod tests {
             Failure::PromptsDiffer,
             Failure::Mismatch { user: "a".into() },
             Failure::PlainNotAllowed { user: "a".into() },
+            Failure::MalformedEntry {
+                path: "f".into(),
+                user: "a".into(),
+                scheme: "bcrypt",
+                defect: "its cost is not two digits from 04 to 31".into(),
+            },
+            Failure::UnsupportedEntry {
+                path: "f".into(),
+                user: "a".into(),
+                scheme: "{SSHA256} (salted SHA-256)",
+                servers: "no server that reads htpasswd files verifies it either".into(),
+            },
         ] {
             assert_eq!(Exit::from(&failure), Exit::Mismatch, "{failure}");
         }

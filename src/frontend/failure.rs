@@ -95,6 +95,28 @@ pub enum Failure {
         "the password does not match for user {user} as servers check it: the entry is plain text, which Apache on Linux, nginx and the Docker registry reject; pass --allow-plain to compare it as plain text, or store a hash with `htpass add`"
     )]
     PlainNotAllowed { user: String },
+    /// A stored hash of a scheme htpass verifies, in a shape nothing can
+    /// verify (`hash::inspect`): no password is to blame.
+    #[error(
+        "{path}: the stored entry of user {user} is malformed ({scheme} hash: {defect}), so no password can be checked against it (`htpass check {path}` says which servers refuse it); set a new password with `htpass add {path} {user}`"
+    )]
+    MalformedEntry {
+        path: PathBuf,
+        user: String,
+        scheme: &'static str,
+        defect: String,
+    },
+    /// A stored hash of a scheme htpass recognises and cannot verify.
+    #[error(
+        "{path}: the stored entry of user {user} uses {scheme}, a scheme htpass cannot verify ({servers}); to check it with htpass, set a new password with `htpass add {path} {user}`"
+    )]
+    UnsupportedEntry {
+        path: PathBuf,
+        user: String,
+        scheme: &'static str,
+        /// Who does verify it, if anyone.
+        servers: String,
+    },
     #[error("{path}: user {user} not found; see the users with `htpass list {path}`")]
     UserNotFound { path: PathBuf, user: String },
     /// `delete` of users that are not in the file (and no `--ignore-missing`).

@@ -56,6 +56,9 @@
 //! --format caddyfile` and `caddy-json` print into a real Caddy and checks
 //! that each user gets in with its password.
 //!
+//! [`shapes`] holds `check` to what nginx and Apache httpd do with hashes
+//! it calls malformed, and with schemes htpass names but cannot verify.
+//!
 //! Like the rest of the live tests, these fail with an install hint, never
 //! skip, when a program is missing: a skipped interop test proves nothing.
 //!
@@ -71,4 +74,5 @@ mod nginx;
 mod readme;
 mod registry;
 mod server;
+mod shapes;
 mod writers;

@@ -93,10 +93,16 @@ Lint a file for the servers that will read it.
 Each finding is one line: FILE:LINE: SEVERITY: reason (naming the server that \
 will fail). Hashes and passwords are never printed.
 
-Errors (exit 7): malformed lines, duplicate users, unknown hash formats, CRLF \
-line endings, a byte-order mark, trailing white space in a hash. Warnings \
-(exit 0 unless --strict): plain, crypt, sha1 and apr1/md5 entries, bcrypt \
-below --min-cost. --for applies what that server really accepts.";
+Errors (exit 7): malformed lines, duplicate users, unknown hash formats, \
+malformed hashes (bcrypt not 60 characters or its cost not 04-31, rounds= out \
+of range, $apr1$ without its hash, {SHA} not the base64 of 20 bytes...), \
+schemes no server verifies ({SSHA256}, {SMD5}, Argon2...), CRLF line endings, \
+a byte-order mark, trailing white space in a hash. Warnings (exit 0 unless \
+--strict): plain, crypt, sha1 and apr1/md5 entries, bcrypt below --min-cost, \
+a cost that makes each login take a second or more (bcrypt 16 and up, \
+SHA-crypt rounds from 1000000), schemes only the system crypt(3) verifies \
+(yescrypt, BSDi's _...), and for Traefik a ',' in a user name. --for applies \
+what that server really accepts.";
 
 const EXPORT_ABOUT: &str = "\
 Render a whole file, or a user:password list, for where it goes: a Kubernetes \

@@ -11,7 +11,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use htpass::file::check::{CheckOptions, Server};
+use htpass::check::{CheckOptions, Server};
 use htpass::frontend::Failure;
 use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose, without_line_ending};
 use htpass::hash::{

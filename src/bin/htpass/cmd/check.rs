@@ -1,7 +1,7 @@
 //! `htpass check FILE`: lint a file for the servers that will read it.
 //!
 //! The library walks the file and says what it finds
-//! ([`htpass::file::check`]; a regular file is read again to find
+//! ([`htpass::check`]; a regular file is read again to find
 //! duplicated users in flat memory, a FIFO once); this prints each finding
 //! as it comes, as `FILE:LINE: SEVERITY: reason` (user names escaped for
 //! the terminal) or inside one JSON object (exact), and turns the counts
@@ -14,7 +14,7 @@
 
 use std::os::unix::ffi::OsStrExt;
 
-use htpass::file::check::{self, Finding, Summary};
+use htpass::check::{self, Finding, Summary};
 use htpass::frontend::Failure;
 use htpass::frontend::json;
 use htpass::frontend::report::{self, Stdout};
