@@ -174,7 +174,7 @@ _htpass() {
             fi
             case "${prev}" in
                 --for)
-                    COMPREPLY=($(compgen -W "registry nginx apache traefik envoy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "registry nginx apache traefik envoy nginx-ingress nginx-gateway-fabric openshift caddy" -- "${cur}"))
                     return 0
                     ;;
                 --require)

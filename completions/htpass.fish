@@ -140,7 +140,11 @@ complete -c htpass -n "__fish_htpass_using_subcommand check" -l for -d 'Apply wh
 nginx\t'nginx `auth_basic_user_file` (also ingress-nginx)'
 apache\t'Apache httpd mod_authn_file'
 traefik\t'Traefik basicAuth'
-envoy\t'Envoy basic_auth (also Envoy Gateway)'"
+envoy\t'Envoy basic_auth (also Envoy Gateway)'
+nginx-ingress\t'The F5 NGINX Ingress Controller (reads as nginx does)'
+nginx-gateway-fabric\t'NGINX Gateway Fabric (reads as nginx does)'
+openshift\t'OpenShift\'s HTPasswd identity provider (bcrypt as $2y$ or $2a$, apr1, {SHA}; no user name with \'/\' or \'%\')'
+caddy\t'Caddy, through export --format caddyfile or caddy-json (bcrypt only, no user twice)'"
 complete -c htpass -n "__fish_htpass_using_subcommand check" -l require -d 'Fail on any entry not of this algorithm' -r -f -a "bcrypt\t''"
 complete -c htpass -n "__fish_htpass_using_subcommand check" -l min-cost -d 'Warn about bcrypt entries below this cost' -r
 complete -c htpass -n "__fish_htpass_using_subcommand check" -l format -d 'How to print the findings' -r -f -a "line\t'FILE:LINE: SEVERITY: reason, one a line'

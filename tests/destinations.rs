@@ -394,3 +394,105 @@ fn caddy_formats_take_no_secret_options() {
         );
     }
 }
+
+/// Issue 13 item 4: `check --for` knows the new consumers, each one row of
+/// the server table. Runs `htpass check users ARGS`: exit code and stdout.
+fn check(dir: &TestDir, args: &[&str]) -> (i32, String) {
+    let output = dir
+        .htpass()
+        .args(["check", "users"])
+        .args(args)
+        .output()
+        .expect("run htpass check");
+    (
+        output.status.code().expect("an exit code"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[test]
+fn check_for_openshift_applies_its_name_rules_and_bcrypt_prefixes() {
+    let dir = TestDir::new();
+    let b2b = BCRYPT.replacen("$2y$", "$2b$", 1);
+    let b2a = BCRYPT.replacen("$2y$", "$2a$", 1);
+    dir.write(
+        "users",
+        format!("alice:{BCRYPT}\nops/bob:{BCRYPT}\n50%:{BCRYPT}\ncarol:{b2b}\ndave:{b2a}\n"),
+    );
+    let (code, report) = check(&dir, &["--for", "openshift", "--min-cost", "4"]);
+    assert_eq!(code, 7, "{report}");
+    for (line, says) in [
+        (2, "user ops/bob: the user name contains '/'"),
+        (3, "user 50%: the user name contains '%'"),
+        (4, "user carol: $2b$ (bcrypt) hash"),
+    ] {
+        assert!(
+            report.contains(&format!("users:{line}: error: {says}")),
+            "line {line}: {report}"
+        );
+    }
+    assert!(report.contains("OpenShift"), "{report}");
+    assert!(
+        !report.contains("users:5:") && !report.contains("users:1:"),
+        "{report}"
+    );
+    // A plain check, or one for another server, does not apply them.
+    dir.write("users", format!("ops/bob:{BCRYPT}\ncarol:{b2b}\n"));
+    assert_eq!(check(&dir, &[]).0, 0);
+    assert_eq!(check(&dir, &["--for", "nginx"]).0, 0);
+}
+
+#[test]
+fn check_for_caddy_takes_bcrypt_only_and_no_duplicate() {
+    let dir = TestDir::new();
+    dir.write(
+        "users",
+        format!("alice:{BCRYPT}\nbob:{SHA}\nalice:{BCRYPT}\n"),
+    );
+    let (code, report) = check(&dir, &["--for", "caddy"]);
+    assert_eq!(code, 7, "{report}");
+    assert!(
+        report.contains("users:2: error: user bob: {SHA} (SHA-1) hash: Caddy accepts only bcrypt"),
+        "{report}"
+    );
+    assert!(
+        report.contains("users:3: error:") && report.contains("Caddy refuses the whole file"),
+        "{report}"
+    );
+    dir.write("users", format!("alice:{BCRYPT}\n"));
+    assert_eq!(check(&dir, &["--for", "caddy"]).0, 0);
+}
+
+#[test]
+fn check_for_the_nginx_controllers_reads_as_nginx_does() {
+    let dir = TestDir::new();
+    // nginx keeps white space after the hash; it verifies apr1.
+    dir.write(
+        "users",
+        format!("alice:{BCRYPT} \nbob:$apr1$abcdefgh$0123456789abcdefghijkl\n"),
+    );
+    for (server, name) in [
+        ("nginx-ingress", "the F5 NGINX Ingress Controller"),
+        ("nginx-gateway-fabric", "NGINX Gateway Fabric"),
+    ] {
+        let (code, report) = check(
+            &dir,
+            &["--for", server, "--format", "json", "--min-cost", "4"],
+        );
+        assert_eq!(code, 7, "{report}");
+        let report: Value = serde_json::from_str(&report).expect("JSON");
+        let findings: Vec<&Value> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|finding| finding["code"] != "weak-algorithm")
+            .collect();
+        assert_eq!(findings.len(), 1, "{report:#}");
+        assert_eq!(findings[0]["line"], 1);
+        assert_eq!(findings[0]["servers"], json!([server]));
+        assert!(
+            findings[0]["message"].as_str().unwrap().contains(name),
+            "{report:#}"
+        );
+    }
+}

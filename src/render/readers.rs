@@ -182,15 +182,19 @@ const TABLE: [Row; 6] = [
             destination: "--for openshift",
             hashes: None,
             comments: None,
-            names: &[
-                openshift_name(NameMatch::Contains("/"), "contains '/'"),
-                openshift_name(NameMatch::Contains("%"), "contains '%'"),
-                openshift_name(NameMatch::Is("."), "is '.'"),
-                openshift_name(NameMatch::Is(".."), "is '..'"),
-                openshift_name(NameMatch::Is("~"), "is '~'"),
-            ],
+            names: OPENSHIFT_NAMES,
         },
     },
+];
+
+/// The user names OpenShift cannot create users for (`check --for
+/// openshift` applies them too).
+pub const OPENSHIFT_NAMES: &[NameRule] = &[
+    openshift_name(NameMatch::Contains("/"), "contains '/'"),
+    openshift_name(NameMatch::Contains("%"), "contains '%'"),
+    openshift_name(NameMatch::Is("."), "is '.'"),
+    openshift_name(NameMatch::Is(".."), "is '..'"),
+    openshift_name(NameMatch::Is("~"), "is '~'"),
 ];
 
 const fn openshift_name(matches: NameMatch, problem: &'static str) -> NameRule {

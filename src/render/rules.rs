@@ -42,7 +42,7 @@ pub struct HashRule {
 }
 
 /// One kind of user name a destination refuses.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NameRule {
     pub matches: NameMatch,
     /// What is in the name, as "contains '/'".
@@ -69,7 +69,8 @@ pub enum NameMatch {
 }
 
 impl NameMatch {
-    fn matches(self, name: &[u8]) -> bool {
+    /// Whether `name` is one of the names this rule is about.
+    pub fn matches(self, name: &[u8]) -> bool {
         let contains = |text: &str| {
             name.windows(text.len())
                 .any(|window| window == text.as_bytes())
@@ -180,7 +181,11 @@ fn scheme_algorithm(scheme: Scheme) -> Option<Algorithm> {
         } => Some(Algorithm::Sha512),
         Scheme::Sha1 => Some(Algorithm::Sha1),
         Scheme::DesCrypt => Some(Algorithm::Crypt),
-        Scheme::Md5Crypt | Scheme::Ssha | Scheme::PlainTagged | Scheme::BarePlain => None,
+        Scheme::Md5Crypt
+        | Scheme::Ssha
+        | Scheme::PlainTagged
+        | Scheme::Unsupported(_)
+        | Scheme::BarePlain => None,
     }
 }
 

@@ -102,7 +102,9 @@ a byte-order mark, trailing white space in a hash. Warnings (exit 0 unless \
 a cost that makes each login take a second or more (bcrypt 16 and up, \
 SHA-crypt rounds from 1000000), schemes only the system crypt(3) verifies \
 (yescrypt, BSDi's _...), and for Traefik a ',' in a user name. --for applies \
-what that server really accepts.";
+what that server really accepts; the consumers of a Secret or an export \
+(nginx-ingress, nginx-gateway-fabric, openshift, caddy) are checked only when \
+named there.";
 
 const EXPORT_ABOUT: &str = "\
 Render a whole file, or a user:password list, for where it goes: a Kubernetes \
@@ -474,6 +476,16 @@ pub enum CheckServer {
     Traefik,
     /// Envoy basic_auth (also Envoy Gateway)
     Envoy,
+    /// The F5 NGINX Ingress Controller (reads as nginx does)
+    NginxIngress,
+    /// NGINX Gateway Fabric (reads as nginx does)
+    NginxGatewayFabric,
+    /// OpenShift's HTPasswd identity provider (bcrypt as $2y$ or $2a$, apr1, {SHA}; no user
+    /// name with '/' or '%')
+    #[value(name = "openshift")]
+    OpenShift,
+    /// Caddy, through export --format caddyfile or caddy-json (bcrypt only, no user twice)
+    Caddy,
 }
 
 /// An algorithm `check --require` insists on.

@@ -308,6 +308,10 @@ fn check(args: CheckArgs) -> Check {
             CheckServer::Apache => Server::Apache,
             CheckServer::Traefik => Server::Traefik,
             CheckServer::Envoy => Server::Envoy,
+            CheckServer::NginxIngress => Server::NginxIngress,
+            CheckServer::NginxGatewayFabric => Server::NginxGatewayFabric,
+            CheckServer::OpenShift => Server::OpenShift,
+            CheckServer::Caddy => Server::Caddy,
         };
         if !servers.contains(&server) {
             servers.push(server);
