@@ -805,6 +805,59 @@ mod tests {
     }
 
     #[test]
+    fn reuse_from_reads_the_data_key_secret_key_or_for_names() {
+        let key = |extra: &[&str]| {
+            let mut args = vec!["hash", "alice", "-p", "x", "--reuse-from", "last"];
+            args.extend_from_slice(extra);
+            match config(&args) {
+                Ok(Config::Hash(hash)) => hash.reuse.map(|reuse| reuse.key),
+                _ => panic!("a hash command: {extra:?}"),
+            }
+        };
+        assert_eq!(key(&[]).as_deref(), Some("auth"));
+        assert_eq!(key(&["--for", "openshift"]).as_deref(), Some("htpasswd"));
+        assert_eq!(
+            key(&["--for", "envoy-gateway"]).as_deref(),
+            Some(".htpasswd")
+        );
+        assert_eq!(key(&["--secret-key", "k"]).as_deref(), Some("k"));
+        // Without --reuse-from, --for is a k8s-secret option only.
+        assert!(matches!(
+            config(&["hash", "alice", "-p", "x", "--for", "traefik"]),
+            Err(Failure::Usage(_))
+        ));
+    }
+
+    #[test]
+    fn export_takes_a_file_or_a_list_and_algorithm_options_only_for_a_list() {
+        assert!(matches!(
+            config(&["export", "f", "--format", "json"]),
+            Ok(Config::Export(Export {
+                input: ExportInput::File(_),
+                ..
+            }))
+        ));
+        assert!(matches!(
+            config(&["export", "--from", "-", "--format", "json", "-a", "apr1"]),
+            Ok(Config::Export(Export {
+                input: ExportInput::List {
+                    source: BatchSource::Stdin,
+                    params: Params::Apr1,
+                    reuse: None,
+                },
+                ..
+            }))
+        ));
+        for args in [
+            &["export", "f", "--format", "json", "-C", "12"][..],
+            &["export", "f", "--format", "json", "--reuse-from", "x"],
+            &["export", "f", "--from", "g", "--format", "json"],
+        ] {
+            assert!(config(args).is_err(), "{args:?}");
+        }
+    }
+
+    #[test]
     fn a_bad_user_name_is_refused_before_anything_else() {
         assert!(matches!(
             config(&["hash", "a:b", "-p", "x"]),
