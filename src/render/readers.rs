@@ -1,7 +1,7 @@
 //! [`SecretReader`]: who reads the Secret of `--format k8s-secret`, and the
 //! one table of what each wants: the Secret's `type`, the data key, the
 //! namespace when none is given, and what it refuses ([`Rules`]). A new
-//! destination is a new row of [`TABLE`] and nowhere else.
+//! destination is a new row of `TABLE` and nowhere else.
 //!
 //! Each row as its product's documentation or source states it (read for
 //! issue 13, 2026):
