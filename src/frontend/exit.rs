@@ -63,7 +63,9 @@ impl From<&Error> for Exit {
             | Error::UsernameNeverInFile { .. } => Exit::BadUser,
             Error::UsernameTooLong { .. } => Exit::TooLong,
             Error::CostOutOfRange { .. } | Error::RoundsOutOfRange { .. } => Exit::Usage,
-            Error::PasswordTooLongForBcrypt { .. } => Exit::TooLong,
+            Error::PasswordTooLongForBcrypt { .. } | Error::PasswordTooLongForYescrypt { .. } => {
+                Exit::TooLong
+            }
             Error::PasswordContainsNul => Exit::Usage,
             Error::Random(_) => Exit::Mismatch,
             Error::FileNotFound { .. }
@@ -321,6 +323,10 @@ mod tests {
         );
         assert_eq!(
             Exit::from(&Error::PasswordTooLongForBcrypt { len: 73 }),
+            Exit::TooLong
+        );
+        assert_eq!(
+            Exit::from(&Error::PasswordTooLongForYescrypt { len: 512 }),
             Exit::TooLong
         );
         assert_eq!(
