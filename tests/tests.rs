@@ -25,3 +25,4 @@ mod mounts;
 mod properties;
 mod secrets;
 mod util;
+mod yescrypt;
