@@ -112,11 +112,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -222,11 +222,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -368,11 +368,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)

@@ -259,14 +259,15 @@ fn mkpasswd(password: &[u8], count: Option<u32>) -> String {
 /// `None` for its failure token. Passwords that are not UTF-8 go through
 /// the same crypt() by ctypes, as Python's `crypt` takes text only.
 fn python_crypt(cases: &[(Vec<u8>, String)]) -> Vec<Option<String>> {
-    require(
-        "python3",
-        "install Python 3 (3.12 and earlier have the crypt module): apt-get install python3",
-    );
+    require("python3", "install Python 3: apt-get install python3");
     const SCRIPT: &str = r#"
 import sys, warnings
 warnings.simplefilter("ignore")
-import crypt, ctypes
+import ctypes
+try:
+    import crypt
+except ImportError:  # Python 3.13 removed it; ctypes reaches the same crypt()
+    crypt = None
 lib = ctypes.CDLL("libcrypt.so.1")
 lib.crypt.restype = ctypes.c_char_p
 lib.crypt.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
@@ -274,6 +275,8 @@ for line in sys.stdin:
     password, setting = line.rstrip("\n").split("\t")
     password = bytes.fromhex(password)
     try:
+        if crypt is None:
+            raise UnicodeDecodeError("utf-8", b"", 0, 1, "no crypt module")
         result = crypt.crypt(password.decode("utf-8"), setting)
     except UnicodeDecodeError:
         result = lib.crypt(password, setting.encode())
@@ -292,7 +295,7 @@ for line in sys.stdin:
     let output = run_with_stdin(command, input.as_bytes());
     assert!(
         output.status.success(),
-        "Python's crypt failed (is the crypt module there? Python 3.13 removed it): {}",
+        "Python's crypt failed (it needs libxcrypt's libcrypt.so.1: apt-get install python3 libcrypt1): {}",
         String::from_utf8_lossy(&output.stderr)
     );
     let text = String::from_utf8(output.stdout).expect("ASCII");
