@@ -602,6 +602,36 @@ fn check_for_says_who_reads_yescrypt() {
     }
 }
 
+/// A `$y$` hash beyond 1 GiB (here N=2^19, 2 GiB, which libxcrypt would
+/// try) is not computed: `verify` calls it malformed at once, and our
+/// `htpasswd -v` answers a mismatch (a deviation from Apache's, which
+/// hands it to crypt(3); README, "Differences from Apache htpasswd").
+#[test]
+fn a_yescrypt_hash_over_1_gib_is_not_computed() {
+    let dir = TestDir::new();
+    let path = dir.write("f", format!("alice:$y$jGT${}\n", &PW_DEFAULT[7..]));
+    let started = std::time::Instant::now();
+    let output = htpass_with_password(&dir, &["verify", "f", "alice"], "pw");
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("more than 1 GiB"), "{stderr}");
+    let output = util::htpasswd_cmd()
+        .arg("-vb")
+        .arg(&path)
+        .args(["alice", "pw"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "password verification failed\n"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "nothing was computed"
+    );
+}
+
 /// Our `htpasswd -vb` verifies yescrypt as Apache's does through crypt(3)
 /// (the live side-by-side is in `htpasswd_differential`).
 #[test]
