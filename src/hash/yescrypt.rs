@@ -104,8 +104,8 @@ impl Flavor {
     }
 }
 
-/// The parameters of a `$y$` hash that libxcrypt would compute. Built only
-/// by [`parse_field`], so every value here is one libxcrypt accepts.
+/// The parameters of a `$y$` hash, as [`parse_cost`] reads them: it
+/// returns only ones libxcrypt computes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct YescryptCost {
     pub flavor: Flavor,
