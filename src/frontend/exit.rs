@@ -97,6 +97,17 @@ impl From<&Error> for Exit {
             // A command-line choice (-a plain) that cannot go with the format.
             Error::PlainHashUnfit { .. } => Exit::Usage,
             Error::BatchLineTooLong { .. } | Error::SecretTooLarge { .. } => Exit::TooLong,
+            // Group files: a name as a user name (6), a missing group as a
+            // missing user (6), a file Apache would misread as an htpasswd
+            // file that is not one (7), a line too long as a value (5).
+            Error::GroupNameIllegal { .. }
+            | Error::GroupNameInvisible { .. }
+            | Error::GroupNameNeverInFile { .. }
+            | Error::GroupMemberIllegal { .. }
+            | Error::GroupNotFound { .. } => Exit::BadUser,
+            Error::GroupFileNotFound { .. } => Exit::FileAccess,
+            Error::InvalidGroupFile { .. } => Exit::InvalidFile,
+            Error::GroupLineTooLong { .. } => Exit::TooLong,
         }
     }
 }
@@ -128,6 +139,8 @@ impl From<&Failure> for Exit {
             Failure::Interrupted => Exit::Interrupted,
             Failure::UserNotFound { .. } | Failure::UsersNotFound { .. } => Exit::BadUser,
             Failure::CheckFailed { .. } => Exit::InvalidFile,
+            // The second file's update failed as its error says.
+            Failure::GroupsNotUpdated(failed) => Exit::from(&failed.source),
         }
     }
 }
@@ -137,7 +150,7 @@ mod tests {
     use std::io;
 
     use super::*;
-    use crate::frontend::failure::SET_OPTIONS;
+    use crate::frontend::failure::{GroupsNotUpdated, SET_OPTIONS};
 
     fn io_error() -> io::Error {
         io::Error::from(io::ErrorKind::PermissionDenied)
@@ -404,6 +417,80 @@ mod tests {
         };
         assert_eq!(Exit::from(&named), Exit::BadUser);
         assert_eq!(Exit::from(&Error::PlainHashUnfit { unfit }), Exit::Usage);
+    }
+
+    #[test]
+    fn group_files() {
+        for (error, exit) in [
+            (Error::GroupNameIllegal { reason: "r" }, Exit::BadUser),
+            (
+                Error::GroupNameInvisible {
+                    character: '\u{200b}',
+                },
+                Exit::BadUser,
+            ),
+            (Error::GroupNameNeverInFile { reason: "r" }, Exit::BadUser),
+            (
+                Error::GroupMemberIllegal {
+                    user: "a b".into(),
+                    reason: "r",
+                },
+                Exit::BadUser,
+            ),
+            (
+                Error::GroupNotFound {
+                    path: "g".into(),
+                    group: "pusher".into(),
+                },
+                Exit::BadUser,
+            ),
+            (
+                Error::GroupFileNotFound { path: "g".into() },
+                Exit::FileAccess,
+            ),
+            (
+                Error::InvalidGroupFile {
+                    path: "g".into(),
+                    line: 2,
+                    problem: "p",
+                },
+                Exit::InvalidFile,
+            ),
+            (
+                Error::GroupLineTooLong {
+                    path: "g".into(),
+                    line: 1,
+                    len: 16_777_216,
+                },
+                Exit::TooLong,
+            ),
+        ] {
+            assert_eq!(Exit::from(&error), exit, "{error}");
+        }
+        let second_file_failed = |source| {
+            Failure::GroupsNotUpdated(Box::new(GroupsNotUpdated {
+                path: "f".into(),
+                groups: "g".into(),
+                users: vec!["bob".into()],
+                rerun: "htpass delete f bob --groups g --ignore-missing".into(),
+                source,
+            }))
+        };
+        assert_eq!(
+            Exit::from(&second_file_failed(Error::LockTimeout {
+                path: "g".into(),
+                seconds: 1.0
+            })),
+            Exit::FileAccess
+        );
+        assert_eq!(
+            Exit::from(&second_file_failed(Error::InvalidGroupFile {
+                path: "g".into(),
+                line: 1,
+                problem: "p"
+            })),
+            Exit::InvalidFile
+        );
     }
 
     #[test]

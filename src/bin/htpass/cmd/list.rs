@@ -90,7 +90,7 @@ fn render(
                 .text("algorithm", scheme.name())
                 .number("cost", scheme.cost());
             if let hash::Scheme::Yescrypt { cost: Some(cost) } = scheme {
-                object.numbers(
+                object.number_fields(
                     "yescrypt",
                     &[
                         ("N", cost.n()),
