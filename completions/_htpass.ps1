@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Lint a file for the servers that will read it (exit 7 on an error)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage Apache group files (AuthGroupFile, Require group)')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Make a file hold exactly the users of a list of user:password lines')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -236,6 +237,26 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
         'htpass;group;help;help' {
             break
         }
+        'htpass;sync' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The user:password lines: a file, or - for standard input')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to report: lines on stderr, and with json also one object on stdout')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure)')
+            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure)')
+            [CompletionResult]::new('--bcrypt-variant', '--bcrypt-variant', [CompletionResultType]::ParameterName, 'The bcrypt prefix to write, for readers that insist on one [default: 2y]')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
+            [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
+            [CompletionResult]::new('--rounds', '--rounds', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
+            [CompletionResult]::new('--keep-unlisted', '--keep-unlisted', [CompletionResultType]::ParameterName, 'Keep the users of FILE that are not listed, instead of removing them')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Change nothing; report what would be done')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Change nothing; exit 8 if FILE is not in the declared state, 0 if it is')
+            [CompletionResult]::new('--rehash', '--rehash', [CompletionResultType]::ParameterName, 'Give every listed user a new hash, even where the stored one matches')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'htpass;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -253,6 +274,7 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Lint a file for the servers that will read it (exit 7 on an error)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage Apache group files (AuthGroupFile, Require group)')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Make a file hold exactly the users of a list of user:password lines')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -298,6 +320,9 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             break
         }
         'htpass;help;group;list' {
+            break
+        }
+        'htpass;help;sync' {
             break
         }
         'htpass;help;completions' {

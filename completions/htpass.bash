@@ -46,6 +46,9 @@ _htpass() {
             htpass,list)
                 cmd="htpass__subcmd__list"
                 ;;
+            htpass,sync)
+                cmd="htpass__subcmd__sync"
+                ;;
             htpass,verify)
                 cmd="htpass__subcmd__verify"
                 ;;
@@ -109,6 +112,9 @@ _htpass() {
             htpass__subcmd__help,list)
                 cmd="htpass__subcmd__help__subcmd__list"
                 ;;
+            htpass__subcmd__help,sync)
+                cmd="htpass__subcmd__help__subcmd__sync"
+                ;;
             htpass__subcmd__help,verify)
                 cmd="htpass__subcmd__help__subcmd__verify"
                 ;;
@@ -131,7 +137,7 @@ _htpass() {
 
     case "${cmd}" in
         htpass)
-            opts="-h -V --help --version create add verify delete list hash check export group completions help"
+            opts="-h -V --help --version create add verify delete list hash check export group sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -637,7 +643,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__help)
-            opts="create add verify delete list hash check export group completions help"
+            opts="create add verify delete list hash check export group sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,6 +852,20 @@ _htpass() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        htpass__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         htpass__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -869,6 +889,56 @@ _htpass() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "line json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__sync)
+            opts="-a -C -r -h -V --from --keep-unlisted --dry-run --check --rehash --format --algorithm --bcrypt-variant --cost --rounds --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "line json" -- "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    return 0
+                    ;;
+                --bcrypt-variant)
+                    COMPREPLY=($(compgen -W "2y 2b 2a" -- "${cur}"))
+                    return 0
+                    ;;
+                --cost)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rounds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

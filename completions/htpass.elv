@@ -31,6 +31,7 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
             cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
             cand group 'Manage Apache group files (AuthGroupFile, Require group)'
+            cand sync 'Make a file hold exactly the users of a list of user:password lines'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -213,6 +214,25 @@ set edit:completion:arg-completer[htpass] = {|@words|
         }
         &'htpass;group;help;help'= {
         }
+        &'htpass;sync'= {
+            cand --from 'The user:password lines: a file, or - for standard input'
+            cand --format 'How to report: lines on stderr, and with json also one object on stdout'
+            cand -a 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand --bcrypt-variant 'The bcrypt prefix to write, for readers that insist on one [default: 2y]'
+            cand -C 'bcrypt cost, 4 to 31 [default: 10]'
+            cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
+            cand -r 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --rounds 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --keep-unlisted 'Keep the users of FILE that are not listed, instead of removing them'
+            cand --dry-run 'Change nothing; report what would be done'
+            cand --check 'Change nothing; exit 8 if FILE is not in the declared state, 0 if it is'
+            cand --rehash 'Give every listed user a new hash, even where the stored one matches'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'htpass;completions'= {
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -229,6 +249,7 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
             cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
             cand group 'Manage Apache group files (AuthGroupFile, Require group)'
+            cand sync 'Make a file hold exactly the users of a list of user:password lines'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -261,6 +282,8 @@ set edit:completion:arg-completer[htpass] = {|@words|
         &'htpass;help;group;delete'= {
         }
         &'htpass;help;group;list'= {
+        }
+        &'htpass;help;sync'= {
         }
         &'htpass;help;completions'= {
         }

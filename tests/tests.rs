@@ -25,5 +25,6 @@ mod messages;
 mod mounts;
 mod properties;
 mod secrets;
+mod sync;
 mod util;
 mod yescrypt;

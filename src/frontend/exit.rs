@@ -30,6 +30,8 @@ pub enum Exit {
     BadUser,
     /// 7: the file is not a valid htpasswd file.
     InvalidFile,
+    /// 8: `htpass sync --check` only: the file is not in the declared state.
+    Drift,
 }
 
 impl Exit {
@@ -44,6 +46,7 @@ impl Exit {
             Exit::TooLong => 5,
             Exit::BadUser => 6,
             Exit::InvalidFile => 7,
+            Exit::Drift => 8,
         }
     }
 }
@@ -141,6 +144,7 @@ impl From<&Failure> for Exit {
             Failure::CheckFailed { .. } => Exit::InvalidFile,
             // The second file's update failed as its error says.
             Failure::GroupsNotUpdated(failed) => Exit::from(&failed.source),
+            Failure::NotInDeclaredState { .. } => Exit::Drift,
         }
     }
 }
@@ -167,11 +171,12 @@ mod tests {
             Exit::TooLong,
             Exit::BadUser,
             Exit::InvalidFile,
+            Exit::Drift,
         ]
         .into_iter()
         .map(Exit::code)
         .collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
     }
 
     #[test]
@@ -417,6 +422,20 @@ mod tests {
         };
         assert_eq!(Exit::from(&named), Exit::BadUser);
         assert_eq!(Exit::from(&Error::PlainHashUnfit { unfit }), Exit::Usage);
+    }
+
+    /// `sync --check` on a file that is not in the declared state: a code
+    /// of its own, so a pipeline tells drift from a broken file (7).
+    #[test]
+    fn code_8_not_in_the_declared_state() {
+        let failure = Failure::NotInDeclaredState {
+            path: "f".into(),
+            added: 1,
+            updated: 0,
+            removed: 2,
+        };
+        assert_eq!(Exit::from(&failure), Exit::Drift);
+        assert_eq!(Exit::Drift.code(), 8);
     }
 
     #[test]

@@ -220,9 +220,11 @@ fn every_recipe_in_the_readme_is_tested() {
         .collect();
     assert_eq!(
         names,
-        // registry-groups (in "Group files"): in `apache_groups.rs`, with
-        // Apache httpd.
         [
+            // Run by tests/sync.rs (readme_sync_recipes_run_as_written).
+            "sync",
+            "sync-check",
+            // In "Group files": run by `apache_groups.rs`, with Apache httpd.
             "registry-groups",
             "registry",
             "ingress-nginx",

@@ -27,7 +27,8 @@ Exit codes:
   6  the user name is not allowed (also: one --format compose cannot carry), or the user
      is not in the file; a group name or member not allowed, or the group not in GROUPFILE
   7  the file is not a valid htpasswd file, or export meets an entry the --format cannot
-     carry, or GROUPFILE has a line Apache would not read as written";
+     carry, or GROUPFILE has a line Apache would not read as written
+  8  sync --check: the file is not in the declared state";
 
 /// Create, update and check Apache htpasswd files.
 #[derive(Parser)]
@@ -75,6 +76,9 @@ pub enum Command {
     /// Manage Apache group files (AuthGroupFile, Require group)
     #[command(subcommand, long_about = GROUP_ABOUT)]
     Group(GroupCommand),
+    /// Make a file hold exactly the users of a list of user:password lines
+    #[command(long_about = SYNC_ABOUT, after_long_help = SYNC_EXIT_CODES)]
+    Sync(SyncArgs),
     /// Print a shell completion script
     #[command(long_about = "Print a shell completion script on stdout.\n\n\
         bash:  htpass completions bash > ~/.local/share/bash-completion/completions/htpass\n\
@@ -111,6 +115,51 @@ GROUPFILE:LINE: error: reason lines after FILE's: a member without an entry in \
 FILE (a right waiting for whoever is added under that name, or a typo), and a \
 line Apache reads otherwise than it looks (no ':', a NUL byte, over 16 MiB, a \
 comment that ends in a backslash and so swallows the next line).";
+
+const SYNC_ABOUT: &str = "\
+Make FILE hold exactly the users of a list of user:password lines (--from).
+
+The list is read as for add --batch: the password is everything after the \
+first ':'; blank lines and lines starting with '#' are skipped, a CR before \
+the line end and a byte-order mark at the start are dropped. Every line is \
+checked before any work: a bad one (no ':', an empty password, a bad user \
+name, a user listed twice, a bcrypt password over 72 bytes) is named by its \
+line number, and nothing is written.
+
+For each listed user: an entry whose hash already verifies the password with \
+the requested algorithm and parameters is kept byte for byte; a changed \
+password is re-hashed in place (the line keeps its place and its line \
+ending); a new user is appended. A listed user with several entries keeps \
+the first (re-hashed if needed) and loses the others. Every user of FILE \
+that is not listed is removed, unless --keep-unlisted. Comments and blank \
+lines stay. A missing FILE is created.
+
+The stored hashes are checked and the new ones made on every core; FILE is \
+written once, under its lock, or not at all when nothing changes (it keeps \
+its inode and modification time).
+
+It reports on stderr one line per changed user (added USER, updated USER, \
+removed USER) and the count of unchanged ones. --format json prints one \
+object on stdout with the lists added, updated, removed and unchanged (exact \
+names; a list holding a name that is not UTF-8 is followed by the same \
+list of exact bytes in base64, named with _base64, as removed_base64). An \
+empty list is refused rather than emptying FILE. --dry-run changes nothing and reports what \
+would be done; --check changes nothing and exits 8 when FILE is not in the \
+declared state (0 when it is). With --check or --dry-run, FILE may be - \
+(standard input).";
+
+const SYNC_EXIT_CODES: &str = "\
+Exit codes:
+  0  done; with --check, FILE is in the declared state
+  1  FILE or the list could not be read, written or created
+  2  usage error, or a bad list line (no ':', an empty password, a user twice, a NUL byte),
+     or an empty list
+  3  hashing failed
+  4  interrupted; nothing was changed
+  5  a list line holds a user name over 255 bytes or a bcrypt password over 72
+  6  a list line holds a user name that is not allowed
+  7  FILE is not a valid htpasswd file; nothing was changed
+  8  --check: FILE is not in the declared state";
 
 #[derive(Args)]
 pub struct CreateArgs {
@@ -241,6 +290,42 @@ pub struct CheckArgs {
     /// line must read in Apache as it looks (errors)
     #[arg(long, value_name = "GROUPFILE")]
     pub groups: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct SyncArgs {
+    /// The htpasswd file (created if missing; - is standard input with --check or --dry-run)
+    pub file: PathBuf,
+    /// The user:password lines: a file, or - for standard input
+    #[arg(long, value_name = "PATH", required = true)]
+    pub from: PathBuf,
+    /// Keep the users of FILE that are not listed, instead of removing them
+    #[arg(long)]
+    pub keep_unlisted: bool,
+    /// Change nothing; report what would be done
+    #[arg(long, conflicts_with = "check")]
+    pub dry_run: bool,
+    /// Change nothing; exit 8 if FILE is not in the declared state, 0 if it is
+    #[arg(long, conflicts_with = "rehash")]
+    pub check: bool,
+    /// Give every listed user a new hash, even where the stored one matches
+    #[arg(long)]
+    pub rehash: bool,
+    /// How to report: lines on stderr, and with json also one object on stdout
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = SyncFormat::Line)]
+    pub format: SyncFormat,
+    #[command(flatten)]
+    pub algorithm: AlgorithmArgs,
+}
+
+/// How `sync` reports what it did.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SyncFormat {
+    /// One line per changed user and a count of unchanged ones, on stderr
+    Line,
+    /// Those lines, and one JSON object on stdout with the lists added,
+    /// updated, removed and unchanged
+    Json,
 }
 
 #[derive(Args)]

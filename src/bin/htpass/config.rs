@@ -19,13 +19,15 @@ use htpass::hash::{
     Algorithm, BcryptCost, BcryptVariant, Params, ShaRounds, ShaVariant, VerifyPolicy,
 };
 use htpass::render::{self, SecretSpec};
+use htpass::sync::UnlistedUsers;
 use htpass::{Error, Username};
 
 use crate::cli::{
     AddArgs, AlgorithmArg, AlgorithmArgs, BcryptVariantArg, CheckArgs, CheckServer, Cli, Command,
     CreateArgs, DeleteArgs, EntryFormat, ExportArgs, ExportFormat, GroupCommand, GroupDeleteArgs,
     GroupListArgs, GroupListFormat, GroupMembersArgs, HashArgs, HashFormat, ListArgs, ListFormat,
-    NewPasswordArgs, PasswordArgs, ReportFormat, SecretArgs, SecretReader, VerifyArgs,
+    NewPasswordArgs, PasswordArgs, ReportFormat, SecretArgs, SecretReader, SyncArgs, SyncFormat,
+    VerifyArgs,
 };
 
 /// One command, ready to run.
@@ -40,6 +42,7 @@ pub enum Config {
     Export(Export),
     AddBatch(AddBatch),
     Group(Group),
+    Sync(Sync),
     Completions(clap_complete::Shell),
     Manpages(PathBuf),
 }
@@ -153,6 +156,28 @@ pub struct AddBatch {
     pub existing: Existing,
 }
 
+/// Whether `sync` changes FILE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncMode {
+    /// Make FILE hold the declared users.
+    Apply,
+    /// `--dry-run`: report what would be done.
+    DryRun,
+    /// `--check`: report, and fail (exit 8) unless FILE is in the state.
+    Check,
+}
+
+pub struct Sync {
+    pub path: PathBuf,
+    pub source: BatchSource,
+    pub params: Params,
+    pub rehash: bool,
+    pub unlisted: UnlistedUsers,
+    pub mode: SyncMode,
+    /// `--format json`: the report on stdout too.
+    pub json: bool,
+}
+
 /// How `check` prints its findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReportStyle {
@@ -220,6 +245,7 @@ impl Config {
             Command::Check(args) => Config::Check(check(args)?),
             Command::Export(args) => Config::Export(export(args)?),
             Command::Group(command) => Config::Group(group_command(command)?),
+            Command::Sync(args) => Config::Sync(sync(args)?),
             Command::Completions(args) => Config::Completions(args.shell),
             Command::Manpages { dir } => Config::Manpages(dir),
         })
@@ -292,6 +318,50 @@ fn add_batch(args: AddArgs) -> Result<AddBatch, Failure> {
             None => BatchSource::Stdin,
         },
         path: args.file,
+    })
+}
+
+fn sync(args: SyncArgs) -> Result<Sync, Failure> {
+    let mode = if args.check {
+        SyncMode::Check
+    } else if args.dry_run {
+        SyncMode::DryRun
+    } else {
+        SyncMode::Apply
+    };
+    let source = if args.from.as_os_str() == "-" {
+        BatchSource::Stdin
+    } else {
+        BatchSource::File(args.from)
+    };
+    let path = if args.file.as_os_str() == "-" {
+        if mode == SyncMode::Apply {
+            return Err(Failure::Usage(
+                "FILE - (standard input) can only be compared with the list: add --check or --dry-run, or name the file to change".to_owned(),
+            ));
+        }
+        if matches!(source, BatchSource::Stdin) {
+            return Err(Failure::Usage(
+                "FILE and --from cannot both be - (standard input); give one of them as a file"
+                    .to_owned(),
+            ));
+        }
+        input_path(args.file)
+    } else {
+        args.file
+    };
+    Ok(Sync {
+        path,
+        source,
+        params: params(&args.algorithm)?,
+        rehash: args.rehash,
+        unlisted: if args.keep_unlisted {
+            UnlistedUsers::Keep
+        } else {
+            UnlistedUsers::Remove
+        },
+        mode,
+        json: matches!(args.format, SyncFormat::Json),
     })
 }
 
@@ -681,6 +751,8 @@ fn password_source(args: PasswordArgs, purpose: Purpose) -> Result<PasswordSourc
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use clap::Parser;
 
     use super::*;
@@ -745,6 +817,49 @@ mod tests {
                 assert_eq!(names, [&b"bob"[..], b"alice"]);
             }
             _ => panic!("a delete command"),
+        }
+    }
+
+    fn sync_config(args: &[&str]) -> Result<Sync, Failure> {
+        let mut full = vec!["sync"];
+        full.extend_from_slice(args);
+        match config(&full)? {
+            Config::Sync(sync) => Ok(sync),
+            _ => unreachable!("a sync command"),
+        }
+    }
+
+    #[test]
+    fn sync_modes_sources_and_unlisted_users() {
+        let sync = sync_config(&["f", "--from", "-"]).ok().unwrap();
+        assert_eq!(sync.mode, SyncMode::Apply);
+        assert!(matches!(sync.source, BatchSource::Stdin));
+        assert_eq!(sync.unlisted, UnlistedUsers::Remove);
+        assert!(!sync.json && !sync.rehash);
+        let sync = sync_config(&["f", "--from", "l", "--check", "--keep-unlisted"])
+            .ok()
+            .unwrap();
+        assert_eq!(sync.mode, SyncMode::Check);
+        assert!(matches!(sync.source, BatchSource::File(ref path) if path == Path::new("l")));
+        assert_eq!(sync.unlisted, UnlistedUsers::Keep);
+        let sync = sync_config(&["-", "--from", "l", "--dry-run", "--format", "json"])
+            .ok()
+            .unwrap();
+        assert_eq!(sync.mode, SyncMode::DryRun);
+        assert_eq!(sync.path, Path::new(STANDARD_INPUT));
+        assert!(sync.json);
+        for refused in [
+            &["-", "--from", "l"][..],
+            &["-", "--from", "-", "--check"],
+            &["f", "--from", "l", "-a", "apr1", "-C", "5"],
+            &["f", "--from", "l", "--check", "--dry-run"],
+            &["f", "--from", "l", "--check", "--rehash"],
+            &["f"],
+        ] {
+            assert!(
+                matches!(sync_config(refused), Err(Failure::Usage(_))),
+                "{refused:?}"
+            );
         }
     }
 

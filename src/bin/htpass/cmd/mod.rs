@@ -15,6 +15,7 @@ mod generated;
 mod group;
 mod hash;
 mod list;
+mod sync;
 mod verify;
 
 use std::io;
@@ -44,6 +45,7 @@ pub fn run(config: Config) -> Result<(), Failure> {
         Config::Export(config) => export::run(config),
         Config::AddBatch(config) => add_batch::run(config),
         Config::Group(config) => group::run(config),
+        Config::Sync(config) => sync::run(config),
         Config::Completions(shell) => generated::completions(shell),
         Config::Manpages(dir) => generated::manpages(&dir),
     }
