@@ -914,11 +914,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)

@@ -195,7 +195,8 @@ sha256\t''
 sha512\t''
 sha1\t''
 crypt\t''
-plain\t''"
+plain\t''
+yescrypt\t''"
 complete -c htpass -n "__fish_htpass_using_subcommand sync" -l bcrypt-variant -d 'The bcrypt prefix to write, for readers that insist on one [default: 2y]' -r -f -a "2y\t''
 2b\t''
 2a\t''"
