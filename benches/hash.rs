@@ -28,6 +28,8 @@ fn cases() -> Vec<(String, Params)> {
         ("sha512-50000".into(), sha(ShaVariant::Sha512, Some(50_000))),
         ("sha1".into(), Params::Sha1),
         ("crypt".into(), Params::Crypt),
+        // libxcrypt's default, N=2^12 r=32: 19 ms there.
+        ("yescrypt".into(), Params::Yescrypt),
     ]
 }
 

@@ -111,8 +111,8 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
         }
         'htpass;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print the users')
-            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Add each entry''s algorithm and cost (bcrypt cost or SHA rounds), tab-separated')
-            [CompletionResult]::new('--long', '--long', [CompletionResultType]::ParameterName, 'Add each entry''s algorithm and cost (bcrypt cost or SHA rounds), tab-separated')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Add each entry''s algorithm and cost (bcrypt cost, SHA rounds, yescrypt''s N=2^12 r=32), tab-separated')
+            [CompletionResult]::new('--long', '--long', [CompletionResultType]::ParameterName, 'Add each entry''s algorithm and cost (bcrypt cost, SHA rounds, yescrypt''s N=2^12 r=32), tab-separated')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

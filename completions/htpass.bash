@@ -166,11 +166,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -280,11 +280,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -372,11 +372,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -628,11 +628,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -954,11 +954,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)

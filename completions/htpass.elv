@@ -103,8 +103,8 @@ set edit:completion:arg-completer[htpass] = {|@words|
         }
         &'htpass;list'= {
             cand --format 'How to print the users'
-            cand -l 'Add each entry''s algorithm and cost (bcrypt cost or SHA rounds), tab-separated'
-            cand --long 'Add each entry''s algorithm and cost (bcrypt cost or SHA rounds), tab-separated'
+            cand -l 'Add each entry''s algorithm and cost (bcrypt cost, SHA rounds, yescrypt''s N=2^12 r=32), tab-separated'
+            cand --long 'Add each entry''s algorithm and cost (bcrypt cost, SHA rounds, yescrypt''s N=2^12 r=32), tab-separated'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

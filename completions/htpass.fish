@@ -47,7 +47,8 @@ sha256\t''
 sha512\t''
 sha1\t''
 crypt\t''
-plain\t''"
+plain\t''
+yescrypt\t''"
 complete -c htpass -n "__fish_htpass_using_subcommand create" -l bcrypt-variant -d 'The bcrypt prefix to write, for readers that insist on one [default: 2y]' -r -f -a "2y\t''
 2b\t''
 2a\t''"
@@ -71,7 +72,8 @@ sha256\t''
 sha512\t''
 sha1\t''
 crypt\t''
-plain\t''"
+plain\t''
+yescrypt\t''"
 complete -c htpass -n "__fish_htpass_using_subcommand add" -l bcrypt-variant -d 'The bcrypt prefix to write, for readers that insist on one [default: 2y]' -r -f -a "2y\t''
 2b\t''
 2a\t''"
@@ -100,7 +102,7 @@ complete -c htpass -n "__fish_htpass_using_subcommand delete" -s h -l help -d 'P
 complete -c htpass -n "__fish_htpass_using_subcommand delete" -s V -l version -d 'Print version'
 complete -c htpass -n "__fish_htpass_using_subcommand list" -l format -d 'How to print the users' -r -f -a "line\t'One user a line, escaped for the terminal'
 json\t'A JSON array of objects with user, algorithm and cost, exact (a user name that is not UTF-8 also comes as user_base64)'"
-complete -c htpass -n "__fish_htpass_using_subcommand list" -s l -l long -d 'Add each entry\'s algorithm and cost (bcrypt cost or SHA rounds), tab-separated'
+complete -c htpass -n "__fish_htpass_using_subcommand list" -s l -l long -d 'Add each entry\'s algorithm and cost (bcrypt cost, SHA rounds, yescrypt\'s N=2^12 r=32), tab-separated'
 complete -c htpass -n "__fish_htpass_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c htpass -n "__fish_htpass_using_subcommand list" -s V -l version -d 'Print version'
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l format -d 'What to print' -r -f -a "line\t'USER:HASH (the hash alone without a user)'
@@ -126,7 +128,8 @@ sha256\t''
 sha512\t''
 sha1\t''
 crypt\t''
-plain\t''"
+plain\t''
+yescrypt\t''"
 complete -c htpass -n "__fish_htpass_using_subcommand hash" -l bcrypt-variant -d 'The bcrypt prefix to write, for readers that insist on one [default: 2y]' -r -f -a "2y\t''
 2b\t''
 2a\t''"
@@ -169,7 +172,8 @@ sha256\t''
 sha512\t''
 sha1\t''
 crypt\t''
-plain\t''"
+plain\t''
+yescrypt\t''"
 complete -c htpass -n "__fish_htpass_using_subcommand export" -l bcrypt-variant -d 'The bcrypt prefix to write, for readers that insist on one [default: 2y]' -r -f -a "2y\t''
 2b\t''
 2a\t''"
@@ -219,7 +223,8 @@ sha256\t''
 sha512\t''
 sha1\t''
 crypt\t''
-plain\t''"
+plain\t''
+yescrypt\t''"
 complete -c htpass -n "__fish_htpass_using_subcommand sync" -l bcrypt-variant -d 'The bcrypt prefix to write, for readers that insist on one [default: 2y]' -r -f -a "2y\t''
 2b\t''
 2a\t''"

@@ -37,6 +37,10 @@ pub enum Error {
     )]
     PasswordTooLongForBcrypt { len: usize },
     #[error(
+        "the password is {len} bytes long, but the system crypt(3) through which nginx and Apache httpd verify yescrypt refuses passwords of 512 bytes or more; use a shorter password"
+    )]
+    PasswordTooLongForYescrypt { len: usize },
+    #[error(
         "the password contains a NUL byte, where servers end a password (bcrypt would ignore the rest); give a password without NUL bytes"
     )]
     PasswordContainsNul,

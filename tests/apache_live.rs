@@ -98,6 +98,8 @@ fn params_we_write() -> Vec<(&'static str, Params)> {
         ("sha512 rounds=10000", sha(ShaVariant::Sha512, Some(10_000))),
         ("sha1", Params::Sha1),
         ("crypt", Params::Crypt),
+        // Through the system crypt(3), libxcrypt.
+        ("yescrypt", Params::Yescrypt),
     ]
 }
 

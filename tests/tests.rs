@@ -29,3 +29,4 @@ mod reuse;
 mod secrets;
 mod sync;
 mod util;
+mod yescrypt;

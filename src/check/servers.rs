@@ -43,8 +43,10 @@
 //! - A UTF-8 byte-order mark is white space to none of them: it becomes part
 //!   of the first user name.
 //! - nginx and Apache httpd hand every hash they do not compute themselves
-//!   to the system crypt(3). On a glibc system that is libxcrypt, which also
-//!   verifies schemes htpass cannot (yescrypt, scrypt, BSDi's `_`...: see
+//!   to the system crypt(3). On a glibc system that is libxcrypt, which
+//!   verifies yescrypt (`$y$`, the default of `/etc/shadow` on Debian,
+//!   Ubuntu and Fedora; checked live, `tests/interop`), and also schemes
+//!   htpass cannot (gost-yescrypt, scrypt, BSDi's `_`...: see
 //!   [`crate::hash::unsupported`]); checked live with nginx 1.22.1 and
 //!   `mkpasswd` hashes, which it verifies, as it refuses a `rounds=` with a
 //!   leading zero. The registry, Traefik and Envoy have no crypt(3).
@@ -157,13 +159,15 @@ pub enum Format {
     Sha512Crypt,
     /// Traditional 13-character crypt.
     DesCrypt,
+    /// `$y$`, through the system crypt(3) (libxcrypt).
+    Yescrypt,
     /// `{SHA}`.
     Sha1,
     /// `{SSHA}`.
     Ssha,
     /// `{PLAIN}`.
     PlainTagged,
-    /// A scheme htpass names but cannot verify (`{SSHA256}`, `$y$`): only
+    /// A scheme htpass names but cannot verify (`{SSHA256}`, `$gy$`): only
     /// the servers that hand hashes to the system crypt(3) may verify it.
     Unsupported(&'static Unsupported),
     /// Anything else: a password in clear text, or garbage.
@@ -186,6 +190,7 @@ impl Format {
                 ..
             } => Format::Sha512Crypt,
             Scheme::DesCrypt => Format::DesCrypt,
+            Scheme::Yescrypt { .. } => Format::Yescrypt,
             Scheme::Sha1 => Format::Sha1,
             Scheme::Ssha => Format::Ssha,
             Scheme::PlainTagged => Format::PlainTagged,
@@ -203,6 +208,7 @@ impl Format {
             Format::Sha256Crypt => "$5$ (SHA-256-crypt)",
             Format::Sha512Crypt => "$6$ (SHA-512-crypt)",
             Format::DesCrypt => "crypt (DES)",
+            Format::Yescrypt => "$y$ (yescrypt)",
             Format::Sha1 => "{SHA} (SHA-1)",
             Format::Ssha => "{SSHA} (salted SHA-1)",
             Format::PlainTagged => "{PLAIN}",
@@ -225,6 +231,7 @@ impl Format {
             Format::Bcrypt
             | Format::Sha256Crypt
             | Format::Sha512Crypt
+            | Format::Yescrypt
             | Format::Unsupported(_)
             | Format::BarePlain => None,
         }
@@ -294,7 +301,7 @@ pub struct ServerRules {
     pub accepts: &'static [Format],
     /// Whether it hands a hash it does not know to the system crypt(3),
     /// which on a glibc system (libxcrypt) verifies more schemes than
-    /// htpass does: yescrypt, scrypt, BSDi's (see [`Unsupported`]).
+    /// htpass does: gost-yescrypt, scrypt, BSDi's (see [`Unsupported`]).
     pub system_crypt: bool,
     /// Which entry of a user listed twice it uses.
     pub duplicates: Duplicates,
@@ -375,7 +382,7 @@ const NGINX: ServerRules = ServerRules {
     server: Server::Nginx,
     name: "nginx",
     // $apr1$, {SHA}, {SSHA} and {PLAIN} itself; the rest through
-    // crypt(3) (libxcrypt: bcrypt, $1$, $5$, $6$, DES).
+    // crypt(3) (libxcrypt: bcrypt, $1$, $5$, $6$, DES, yescrypt).
     accepts: &[
         Format::Bcrypt,
         Format::Apr1,
@@ -383,6 +390,7 @@ const NGINX: ServerRules = ServerRules {
         Format::Sha256Crypt,
         Format::Sha512Crypt,
         Format::DesCrypt,
+        Format::Yescrypt,
         Format::Sha1,
         Format::Ssha,
         Format::PlainTagged,
@@ -431,7 +439,8 @@ pub static SERVERS: [ServerRules; 9] = [
     ServerRules {
         server: Server::Apache,
         name: "Apache httpd",
-        // bcrypt, $apr1$ and {SHA} itself; the rest through crypt(3).
+        // bcrypt, $apr1$ and {SHA} itself; the rest through crypt(3)
+        // (yescrypt included).
         accepts: &[
             Format::Bcrypt,
             Format::Apr1,
@@ -439,6 +448,7 @@ pub static SERVERS: [ServerRules; 9] = [
             Format::Sha256Crypt,
             Format::Sha512Crypt,
             Format::DesCrypt,
+            Format::Yescrypt,
             Format::Sha1,
         ],
         system_crypt: true,
@@ -626,7 +636,9 @@ mod tests {
                 Server::Envoy
             ]
         );
-        for format in [Sha256Crypt, Sha512Crypt, DesCrypt] {
+        // yescrypt too (`$y$`): the registry, Traefik and Envoy have no
+        // crypt(3).
+        for format in [Sha256Crypt, Sha512Crypt, DesCrypt, Yescrypt] {
             assert_eq!(
                 rules_where(|rules| rules.accepts(format)),
                 vec![Server::Nginx, Server::Apache]
@@ -640,9 +652,9 @@ mod tests {
             rules_where(|rules| rules.system_crypt),
             vec![Server::Nginx, Server::Apache]
         );
-        let yescrypt = crate::hash::unsupported::detect(b"$y$j9T$salt$hash").unwrap();
+        let gost = crate::hash::unsupported::detect(b"$gy$j9T$salt$hash").unwrap();
         assert_eq!(
-            rules_where(|rules| rules.accepts(Format::Unsupported(yescrypt))),
+            rules_where(|rules| rules.accepts(Format::Unsupported(gost))),
             vec![Server::Nginx, Server::Apache]
         );
         let ssha256 = crate::hash::unsupported::detect(b"{SSHA256}x").unwrap();

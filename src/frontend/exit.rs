@@ -66,7 +66,9 @@ impl From<&Error> for Exit {
             | Error::UsernameNeverInFile { .. } => Exit::BadUser,
             Error::UsernameTooLong { .. } => Exit::TooLong,
             Error::CostOutOfRange { .. } | Error::RoundsOutOfRange { .. } => Exit::Usage,
-            Error::PasswordTooLongForBcrypt { .. } => Exit::TooLong,
+            Error::PasswordTooLongForBcrypt { .. } | Error::PasswordTooLongForYescrypt { .. } => {
+                Exit::TooLong
+            }
             Error::PasswordContainsNul => Exit::Usage,
             Error::Random(_) => Exit::Mismatch,
             Error::FileNotFound { .. }
@@ -347,6 +349,10 @@ mod tests {
         );
         assert_eq!(
             Exit::from(&Error::PasswordTooLongForBcrypt { len: 73 }),
+            Exit::TooLong
+        );
+        assert_eq!(
+            Exit::from(&Error::PasswordTooLongForYescrypt { len: 512 }),
             Exit::TooLong
         );
         assert_eq!(

@@ -181,6 +181,7 @@ fn scheme_algorithm(scheme: Scheme) -> Option<Algorithm> {
         } => Some(Algorithm::Sha512),
         Scheme::Sha1 => Some(Algorithm::Sha1),
         Scheme::DesCrypt => Some(Algorithm::Crypt),
+        Scheme::Yescrypt { .. } => Some(Algorithm::Yescrypt),
         Scheme::Md5Crypt
         | Scheme::Ssha
         | Scheme::PlainTagged

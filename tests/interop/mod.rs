@@ -7,13 +7,14 @@
 //!
 //! Writers ([`writers::Writer`]): `htpass add`, our `htpasswd -b`, Apache's
 //! `htpasswd -b` (`/usr/bin/htpasswd`, always by absolute path: ours has the
-//! same name), and lines the test builds by hand for the two formats nobody
-//! writes, `{SSHA}` and `{PLAIN}`. Each writer writes one file with a user for
-//! every algorithm it can write and each of two passwords (one with a space,
-//! `$` and `:`, one in UTF-8).
+//! same name), lines the test builds by hand for the two formats nobody
+//! writes, `{SSHA}` and `{PLAIN}`, and libxcrypt's `mkpasswd -m yescrypt`
+//! for `$y$` lines as `/etc/shadow` holds them. Each writer writes one file
+//! with a user for every algorithm it can write and each of two passwords
+//! (one with a space, `$` and `:`, one in UTF-8).
 //!
 //! Readers ([`matrix::Reader`]): nginx, Apache httpd, the Docker registry,
-//! `htpass verify`, Apache's `htpasswd -vb`. [`matrix::Reader::accepts`] is
+//! `htpass verify`, Apache's `htpasswd -vb` and ours. [`matrix::Reader::accepts`] is
 //! the one table of what each reader really accepts. For every entry the right
 //! password must get the reader's expected answer (HTTP 200 or exit 0 where
 //! the algorithm is supported, a refusal where it is not), a wrong password

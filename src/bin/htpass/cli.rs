@@ -110,11 +110,11 @@ schemes no server verifies ({SSHA256}, {SMD5}, Argon2...), CRLF line endings, \
 a byte-order mark, trailing white space in a hash. Warnings (exit 0 unless \
 --strict): plain, crypt, sha1 and apr1/md5 entries, bcrypt below --min-cost, \
 a cost that makes each login take a second or more (bcrypt 16 and up, \
-SHA-crypt rounds from 1000000), schemes only the system crypt(3) verifies \
-(yescrypt, BSDi's _...), and for Traefik a ',' in a user name. --for applies \
-what that server really accepts; the consumers of a Secret or an export \
-(nginx-ingress, nginx-gateway-fabric, openshift, caddy) are checked only when \
-named there.
+SHA-crypt rounds from 1000000, yescrypt from 1 GiB), schemes only the system \
+crypt(3) verifies (gost-yescrypt, BSDi's _...), and for Traefik a ',' in a \
+user name. --for applies what that server really accepts; the consumers of a \
+Secret or an export (nginx-ingress, nginx-gateway-fabric, openshift, caddy) \
+are checked only when named there.
 
 --groups GROUPFILE also checks an Apache group file against FILE, as \
 GROUPFILE:LINE: error: reason lines after FILE's: a member without an entry in \
@@ -266,7 +266,7 @@ pub struct DeleteArgs {
 pub struct ListArgs {
     /// The htpasswd file
     pub file: PathBuf,
-    /// Add each entry's algorithm and cost (bcrypt cost or SHA rounds), tab-separated
+    /// Add each entry's algorithm and cost (bcrypt cost, SHA rounds, yescrypt's N=2^12 r=32), tab-separated
     #[arg(short, long)]
     pub long: bool,
     /// How to print the users
@@ -551,6 +551,7 @@ pub enum AlgorithmArg {
     Sha1,
     Crypt,
     Plain,
+    Yescrypt,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

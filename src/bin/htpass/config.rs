@@ -833,6 +833,7 @@ fn params(args: &AlgorithmArgs) -> Result<Params, Failure> {
         AlgorithmArg::Sha1 => Algorithm::Sha1,
         AlgorithmArg::Crypt => Algorithm::Crypt,
         AlgorithmArg::Plain => Algorithm::Plain,
+        AlgorithmArg::Yescrypt => Algorithm::Yescrypt,
     };
     let is_bcrypt = algorithm == Algorithm::Bcrypt;
     let is_sha_crypt = matches!(algorithm, Algorithm::Sha256 | Algorithm::Sha512);

@@ -99,7 +99,11 @@ fn warn_insecure(algorithm: Algorithm) {
         Algorithm::Plain => report::warning(
             "plain is insecure: it stores the password itself, so anyone who can read the file sees it, and Apache on Linux, nginx and the Docker registry reject such entries; use bcrypt (the default)",
         ),
-        Algorithm::Bcrypt | Algorithm::Apr1 | Algorithm::Sha256 | Algorithm::Sha512 => {}
+        Algorithm::Bcrypt
+        | Algorithm::Apr1
+        | Algorithm::Sha256
+        | Algorithm::Sha512
+        | Algorithm::Yescrypt => {}
     }
 }
 
