@@ -68,13 +68,7 @@ fn run_with(jobs: &[Job], threads: usize, lanes: usize, done: Done) -> Vec<[u8; 
     if n == 0 {
         return Vec::new();
     }
-    // Few jobs are spread over the cores before they are stacked in lanes
-    // (two jobs on two cores run faster than two lanes on one), and each
-    // core's rounds of lanes are made even: 7 jobs run as 4 then 3 lanes,
-    // not 6 then a lone one.
-    let share = n.div_ceil(threads);
-    let lanes = share.div_ceil(share.div_ceil(lanes.clamp(1, LANES)));
-    let workers = n.div_ceil(lanes).min(threads);
+    let (lanes, workers) = shape(n, threads, lanes);
     let queue = Queue::new(jobs);
     let outputs: Vec<Vec<(usize, [u8; 24])>> = if workers == 1 {
         vec![work(jobs, &queue, lanes, done)]
@@ -89,6 +83,17 @@ fn run_with(jobs: &[Job], threads: usize, lanes: usize, done: Done) -> Vec<[u8; 
         out[index] = digest;
     }
     out
+}
+
+/// How many lanes each worker runs, and how many workers, for `n` jobs on
+/// `threads` threads of at most `lanes` lanes. Few jobs are spread over the
+/// cores before they are stacked in lanes (two jobs on two cores run faster
+/// than two lanes on one), and a core's rounds of lanes are made even: 7
+/// jobs run as 4 lanes then 3, not 6 then a lone one.
+fn shape(n: usize, threads: usize, lanes: usize) -> (usize, usize) {
+    let share = n.div_ceil(threads.max(1));
+    let lanes = share.div_ceil(share.div_ceil(lanes.clamp(1, LANES)));
+    (lanes, n.div_ceil(lanes).min(threads.max(1)))
 }
 
 /// The jobs not yet started, the costliest first, so that the cheap ones
@@ -377,6 +382,32 @@ mod tests {
 
     fn decode(stored: &[u8]) -> [u8; 16] {
         bcrypt::verifiable(stored).expect("a sound vector").2
+    }
+
+    #[test]
+    fn lanes_are_spread_over_the_cores_in_even_rounds() {
+        // (jobs, threads) -> (lanes per worker, workers)
+        let cases = [
+            ((1, 1), (1, 1)),
+            ((1, 2), (1, 1)),
+            ((2, 2), (1, 2)),
+            ((3, 2), (2, 2)),
+            ((6, 1), (6, 1)),
+            ((7, 1), (4, 1)),
+            ((13, 1), (5, 1)),
+            ((24, 1), (6, 1)),
+            ((24, 2), (6, 2)),
+            ((14, 2), (4, 2)),
+            ((1000, 2), (6, 2)),
+        ];
+        for ((n, threads), expected) in cases {
+            assert_eq!(
+                shape(n, threads, LANES),
+                expected,
+                "{n} jobs, {threads} threads"
+            );
+        }
+        assert_eq!(shape(7, 1, 2), (2, 1));
     }
 
     #[test]
