@@ -30,6 +30,8 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand hash 'Print a hash, or a USER:HASH line, without touching any file'
             cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
             cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
+            cand group 'Manage Apache group files (AuthGroupFile, Require group)'
+            cand sync 'Make a file hold exactly the users of a list of user:password lines'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -92,6 +94,7 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand --version 'Print version'
         }
         &'htpass;delete'= {
+            cand --groups 'Also take the users off every group of this group file (after FILE is changed)'
             cand --ignore-missing 'Delete the users that exist and only report the others (exit 0)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -138,6 +141,7 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand --require 'Fail on any entry not of this algorithm'
             cand --min-cost 'Warn about bcrypt entries below this cost'
             cand --format 'How to print the findings'
+            cand --groups 'Also check this Apache group file: each member must have an entry in FILE, each line must read in Apache as it looks (errors)'
             cand --strict 'Fail (exit 7) on warnings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -152,6 +156,78 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand --for 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)'
             cand --label 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, ''-'', ''_'' and ''.'''
             cand --annotation 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;group'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add users to a group; creates the group, and GROUPFILE, if missing'
+            cand remove 'Take users off a group (a user not in it changes nothing)'
+            cand delete 'Delete a group: every line of it'
+            cand list 'List the groups, or the members of GROUP, one a line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'htpass;group;add'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;group;remove'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;group;delete'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;group;list'= {
+            cand --format 'How to print them'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;group;help'= {
+            cand add 'Add users to a group; creates the group, and GROUPFILE, if missing'
+            cand remove 'Take users off a group (a user not in it changes nothing)'
+            cand delete 'Delete a group: every line of it'
+            cand list 'List the groups, or the members of GROUP, one a line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'htpass;group;help;add'= {
+        }
+        &'htpass;group;help;remove'= {
+        }
+        &'htpass;group;help;delete'= {
+        }
+        &'htpass;group;help;list'= {
+        }
+        &'htpass;group;help;help'= {
+        }
+        &'htpass;sync'= {
+            cand --from 'The user:password lines: a file, or - for standard input'
+            cand --format 'How to report: lines on stderr, and with json also one object on stdout'
+            cand -a 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand --bcrypt-variant 'The bcrypt prefix to write, for readers that insist on one [default: 2y]'
+            cand -C 'bcrypt cost, 4 to 31 [default: 10]'
+            cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
+            cand -r 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --rounds 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --keep-unlisted 'Keep the users of FILE that are not listed, instead of removing them'
+            cand --dry-run 'Change nothing; report what would be done'
+            cand --check 'Change nothing; exit 8 if FILE is not in the declared state, 0 if it is'
+            cand --rehash 'Give every listed user a new hash, even where the stored one matches'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -172,6 +248,8 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand hash 'Print a hash, or a USER:HASH line, without touching any file'
             cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
             cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
+            cand group 'Manage Apache group files (AuthGroupFile, Require group)'
+            cand sync 'Make a file hold exactly the users of a list of user:password lines'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -190,6 +268,22 @@ set edit:completion:arg-completer[htpass] = {|@words|
         &'htpass;help;check'= {
         }
         &'htpass;help;export'= {
+        }
+        &'htpass;help;group'= {
+            cand add 'Add users to a group; creates the group, and GROUPFILE, if missing'
+            cand remove 'Take users off a group (a user not in it changes nothing)'
+            cand delete 'Delete a group: every line of it'
+            cand list 'List the groups, or the members of GROUP, one a line'
+        }
+        &'htpass;help;group;add'= {
+        }
+        &'htpass;help;group;remove'= {
+        }
+        &'htpass;help;group;delete'= {
+        }
+        &'htpass;help;group;list'= {
+        }
+        &'htpass;help;sync'= {
         }
         &'htpass;help;completions'= {
         }

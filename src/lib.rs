@@ -12,7 +12,9 @@
 //! | [`file`](mod@file) | streaming, byte-preserving reading and editing of htpasswd lines |
 //! | [`check`](mod@check) | lint: how each server will read a file (the server table, per-line findings, the duplicate finder) |
 //! | [`store`] | safe updates: lock, temp file, fsync, rename; in place from a recovery copy where FILE cannot be renamed over |
+//! | [`group`] | Apache group files (`AuthGroupFile`), read as Apache reads them, changed through the store |
 //! | [`batch`] | many `user:password` lines, checked first, hashed on every core |
+//! | [`sync`] | a declared user set and FILE's entries → add, update, remove or keep each user, in one write or none |
 //! | [`render`] | a file or an entry for where it goes: compose, Kubernetes Secret |
 //! | [`interrupt`] | abandoning a change cleanly when the user interrupts |
 //! | [`error`] | [`Error`]: one variant per user mistake |
@@ -31,11 +33,13 @@ pub mod batch;
 pub mod check;
 pub mod error;
 pub mod file;
+pub mod group;
 pub mod hash;
 pub mod interrupt;
 pub mod render;
 pub mod secret;
 pub mod store;
+pub mod sync;
 mod sys;
 pub mod username;
 

@@ -11,8 +11,8 @@ use super::server::{self, RunningServer};
 use super::writers::{Writer, write_file};
 use crate::util::TestDir;
 
-const APACHE2: &str = "/usr/sbin/apache2";
-const MODULES: &str = "/usr/lib/apache2/modules";
+pub(super) const APACHE2: &str = "/usr/sbin/apache2";
+pub(super) const MODULES: &str = "/usr/lib/apache2/modules";
 
 /// The protected file.
 const PROTECTED: &str = "/protected.txt";

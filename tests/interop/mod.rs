@@ -46,6 +46,9 @@
 //! See [`kubectl`]: `kubectl apply --dry-run=client` still asks an API server
 //! for discovery, so the test serves a minimal fake one.
 //!
+//! [`apache_groups`] runs Apache httpd with `Require group` on group files
+//! that `htpass group` writes.
+//!
 //! [`readme`] runs the README's recipes as written, against the same fake
 //! API server and the real registry.
 //!
@@ -57,6 +60,7 @@
 //!
 //! [`TestDir`]: crate::util::TestDir
 
+mod apache_groups;
 mod apache_httpd;
 mod cli_readers;
 mod http;

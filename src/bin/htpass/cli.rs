@@ -22,11 +22,13 @@ Exit codes:
   2  usage error, or no password given (no source and no terminal, Ctrl-D at the prompt)
   3  the password does not match, or hashing failed
   4  interrupted
-  5  a value is too long (user name over 255 bytes, bcrypt password over 72)
+  5  a value is too long (user name over 255 bytes, bcrypt password over 72, a line of a
+     GROUPFILE over the 16 MiB Apache reads)
   6  the user name is not allowed (also: one --format compose cannot carry), or the user
-     is not in the file
+     is not in the file; a group name or member not allowed, or the group not in GROUPFILE
   7  the file is not a valid htpasswd file, or export meets an entry the --format cannot
-     carry";
+     carry, or GROUPFILE has a line Apache would not read as written
+  8  sync --check: the file is not in the declared state";
 
 /// Create, update and check Apache htpasswd files.
 #[derive(Parser)]
@@ -71,6 +73,12 @@ pub enum Command {
     Check(CheckArgs),
     /// Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON
     Export(ExportArgs),
+    /// Manage Apache group files (AuthGroupFile, Require group)
+    #[command(subcommand, long_about = GROUP_ABOUT)]
+    Group(GroupCommand),
+    /// Make a file hold exactly the users of a list of user:password lines
+    #[command(long_about = SYNC_ABOUT, after_long_help = SYNC_EXIT_CODES)]
+    Sync(SyncArgs),
     /// Print a shell completion script
     #[command(long_about = "Print a shell completion script on stdout.\n\n\
         bash:  htpass completions bash > ~/.local/share/bash-completion/completions/htpass\n\
@@ -100,7 +108,58 @@ a byte-order mark, trailing white space in a hash. Warnings (exit 0 unless \
 a cost that makes each login take a second or more (bcrypt 16 and up, \
 SHA-crypt rounds from 1000000), schemes only the system crypt(3) verifies \
 (yescrypt, BSDi's _...), and for Traefik a ',' in a user name. --for applies \
-what that server really accepts.";
+what that server really accepts.
+
+--groups GROUPFILE also checks an Apache group file against FILE, as \
+GROUPFILE:LINE: error: reason lines after FILE's: a member without an entry in \
+FILE (a right waiting for whoever is added under that name, or a typo), and a \
+line Apache reads otherwise than it looks (no ':', a NUL byte, over 16 MiB, a \
+comment that ends in a backslash and so swallows the next line).";
+
+const SYNC_ABOUT: &str = "\
+Make FILE hold exactly the users of a list of user:password lines (--from).
+
+The list is read as for add --batch: the password is everything after the \
+first ':'; blank lines and lines starting with '#' are skipped, a CR before \
+the line end and a byte-order mark at the start are dropped. Every line is \
+checked before any work: a bad one (no ':', an empty password, a bad user \
+name, a user listed twice, a bcrypt password over 72 bytes) is named by its \
+line number, and nothing is written.
+
+For each listed user: an entry whose hash already verifies the password with \
+the requested algorithm and parameters is kept byte for byte; a changed \
+password is re-hashed in place (the line keeps its place and its line \
+ending); a new user is appended. A listed user with several entries keeps \
+the first (re-hashed if needed) and loses the others. Every user of FILE \
+that is not listed is removed, unless --keep-unlisted. Comments and blank \
+lines stay. A missing FILE is created.
+
+The stored hashes are checked and the new ones made on every core; FILE is \
+written once, under its lock, or not at all when nothing changes (it keeps \
+its inode and modification time).
+
+It reports on stderr one line per changed user (added USER, updated USER, \
+removed USER) and the count of unchanged ones. --format json prints one \
+object on stdout with the lists added, updated, removed and unchanged (exact \
+names; a list holding a name that is not UTF-8 is followed by the same \
+list of exact bytes in base64, named with _base64, as removed_base64). An \
+empty list is refused rather than emptying FILE. --dry-run changes nothing and reports what \
+would be done; --check changes nothing and exits 8 when FILE is not in the \
+declared state (0 when it is). With --check or --dry-run, FILE may be - \
+(standard input).";
+
+const SYNC_EXIT_CODES: &str = "\
+Exit codes:
+  0  done; with --check, FILE is in the declared state
+  1  FILE or the list could not be read, written or created
+  2  usage error, or a bad list line (no ':', an empty password, a user twice, a NUL byte),
+     or an empty list
+  3  hashing failed
+  4  interrupted; nothing was changed
+  5  a list line holds a user name over 255 bytes or a bcrypt password over 72
+  6  a list line holds a user name that is not allowed
+  7  FILE is not a valid htpasswd file; nothing was changed
+  8  --check: FILE is not in the declared state";
 
 #[derive(Args)]
 pub struct CreateArgs {
@@ -176,6 +235,9 @@ pub struct DeleteArgs {
     /// Delete the users that exist and only report the others (exit 0)
     #[arg(long)]
     pub ignore_missing: bool,
+    /// Also take the users off every group of this group file (after FILE is changed)
+    #[arg(long, value_name = "GROUPFILE")]
+    pub groups: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -224,6 +286,46 @@ pub struct CheckArgs {
     /// How to print the findings
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Line)]
     pub format: ReportFormat,
+    /// Also check this Apache group file: each member must have an entry in FILE, each
+    /// line must read in Apache as it looks (errors)
+    #[arg(long, value_name = "GROUPFILE")]
+    pub groups: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct SyncArgs {
+    /// The htpasswd file (created if missing; - is standard input with --check or --dry-run)
+    pub file: PathBuf,
+    /// The user:password lines: a file, or - for standard input
+    #[arg(long, value_name = "PATH", required = true)]
+    pub from: PathBuf,
+    /// Keep the users of FILE that are not listed, instead of removing them
+    #[arg(long)]
+    pub keep_unlisted: bool,
+    /// Change nothing; report what would be done
+    #[arg(long, conflicts_with = "check")]
+    pub dry_run: bool,
+    /// Change nothing; exit 8 if FILE is not in the declared state, 0 if it is
+    #[arg(long, conflicts_with = "rehash")]
+    pub check: bool,
+    /// Give every listed user a new hash, even where the stored one matches
+    #[arg(long)]
+    pub rehash: bool,
+    /// How to report: lines on stderr, and with json also one object on stdout
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = SyncFormat::Line)]
+    pub format: SyncFormat,
+    #[command(flatten)]
+    pub algorithm: AlgorithmArgs,
+}
+
+/// How `sync` reports what it did.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SyncFormat {
+    /// One line per changed user and a count of unchanged ones, on stderr
+    Line,
+    /// Those lines, and one JSON object on stdout with the lists added,
+    /// updated, removed and unchanged
+    Json,
 }
 
 #[derive(Args)]
@@ -263,6 +365,70 @@ pub struct SecretArgs {
     /// VALUE may be any text
     #[arg(long, value_name = "KEY=VALUE")]
     pub annotation: Vec<String>,
+}
+
+const GROUP_ABOUT: &str = "\
+Manage Apache group files: the AuthGroupFile that mod_authz_groupfile reads for \
+`Require group NAME`, one `GROUP: USER USER...` line a group.
+
+Files are changed as htpasswd files are (locked, replaced atomically, every other \
+line kept byte for byte) and names are read as Apache reads them: a group written \
+on several lines is their union, and group names match whatever their ASCII case. \
+Names Apache would read differently (white space, ':', quotes, control \
+characters) are refused (exit 6); a file Apache would not read as it looks (a \
+line without ':', a NUL byte, a line over 16 MiB) is left alone (exit 7).";
+
+/// The commands of `htpass group`.
+#[derive(Subcommand)]
+pub enum GroupCommand {
+    /// Add users to a group; creates the group, and GROUPFILE, if missing
+    Add(GroupMembersArgs),
+    /// Take users off a group (a user not in it changes nothing)
+    Remove(GroupMembersArgs),
+    /// Delete a group: every line of it
+    Delete(GroupDeleteArgs),
+    /// List the groups, or the members of GROUP, one a line
+    List(GroupListArgs),
+}
+
+#[derive(Args)]
+pub struct GroupMembersArgs {
+    /// The group file (AuthGroupFile)
+    pub groupfile: PathBuf,
+    /// The group
+    pub group: OsString,
+    /// The users (the names of their htpasswd entries)
+    #[arg(required = true, num_args = 1..)]
+    pub users: Vec<OsString>,
+}
+
+#[derive(Args)]
+pub struct GroupDeleteArgs {
+    /// The group file (AuthGroupFile)
+    pub groupfile: PathBuf,
+    /// The group to delete
+    pub group: OsString,
+}
+
+#[derive(Args)]
+pub struct GroupListArgs {
+    /// The group file (AuthGroupFile)
+    pub groupfile: PathBuf,
+    /// List this group's members instead of the groups
+    pub group: Option<OsString>,
+    /// How to print them
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = GroupListFormat::Line)]
+    pub format: GroupListFormat,
+}
+
+/// How `group list` prints.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum GroupListFormat {
+    /// One name a line, escaped for the terminal
+    Line,
+    /// A JSON array of the groups (only GROUP, if given): objects with group, lines and
+    /// members, exact
+    Json,
 }
 
 #[derive(Args)]

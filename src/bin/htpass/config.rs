@@ -14,16 +14,20 @@ use clap::ValueEnum;
 use htpass::check::{CheckOptions, Server};
 use htpass::frontend::Failure;
 use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose, without_line_ending};
+use htpass::group::{self, GroupName};
 use htpass::hash::{
     Algorithm, BcryptCost, BcryptVariant, Params, ShaRounds, ShaVariant, VerifyPolicy,
 };
 use htpass::render::{self, SecretSpec};
+use htpass::sync::UnlistedUsers;
 use htpass::{Error, Username};
 
 use crate::cli::{
     AddArgs, AlgorithmArg, AlgorithmArgs, BcryptVariantArg, CheckArgs, CheckServer, Cli, Command,
-    CreateArgs, DeleteArgs, EntryFormat, ExportArgs, ExportFormat, HashArgs, HashFormat, ListArgs,
-    ListFormat, NewPasswordArgs, PasswordArgs, ReportFormat, SecretArgs, SecretReader, VerifyArgs,
+    CreateArgs, DeleteArgs, EntryFormat, ExportArgs, ExportFormat, GroupCommand, GroupDeleteArgs,
+    GroupListArgs, GroupListFormat, GroupMembersArgs, HashArgs, HashFormat, ListArgs, ListFormat,
+    NewPasswordArgs, PasswordArgs, ReportFormat, SecretArgs, SecretReader, SyncArgs, SyncFormat,
+    VerifyArgs,
 };
 
 /// One command, ready to run.
@@ -37,6 +41,8 @@ pub enum Config {
     Check(Check),
     Export(Export),
     AddBatch(AddBatch),
+    Group(Group),
+    Sync(Sync),
     Completions(clap_complete::Shell),
     Manpages(PathBuf),
 }
@@ -100,6 +106,8 @@ pub struct Delete {
     /// Each name once, in the order given.
     pub users: Vec<Username>,
     pub ignore_missing: bool,
+    /// `--groups GROUPFILE`: the users leave its groups too.
+    pub groups: Option<PathBuf>,
 }
 
 /// How `list` shows each entry.
@@ -148,6 +156,28 @@ pub struct AddBatch {
     pub existing: Existing,
 }
 
+/// Whether `sync` changes FILE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncMode {
+    /// Make FILE hold the declared users.
+    Apply,
+    /// `--dry-run`: report what would be done.
+    DryRun,
+    /// `--check`: report, and fail (exit 8) unless FILE is in the state.
+    Check,
+}
+
+pub struct Sync {
+    pub path: PathBuf,
+    pub source: BatchSource,
+    pub params: Params,
+    pub rehash: bool,
+    pub unlisted: UnlistedUsers,
+    pub mode: SyncMode,
+    /// `--format json`: the report on stdout too.
+    pub json: bool,
+}
+
 /// How `check` prints its findings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReportStyle {
@@ -161,6 +191,33 @@ pub struct Check {
     pub path: PathBuf,
     pub options: CheckOptions,
     pub style: ReportStyle,
+    /// `--groups GROUPFILE`: also check the group file against FILE.
+    pub groups: Option<PathBuf>,
+}
+
+/// An `htpass group` command.
+pub enum Group {
+    /// `group add`: each user once, in the order given.
+    Add {
+        path: PathBuf,
+        group: GroupName,
+        users: Vec<Username>,
+    },
+    /// `group remove`: each user once.
+    Remove {
+        path: PathBuf,
+        group: GroupName,
+        users: Vec<Username>,
+    },
+    Delete {
+        path: PathBuf,
+        group: GroupName,
+    },
+    List {
+        path: PathBuf,
+        group: Option<GroupName>,
+        json: bool,
+    },
 }
 
 /// How `export` renders a whole file.
@@ -185,8 +242,10 @@ impl Config {
             Command::Delete(args) => Config::Delete(delete(args)?),
             Command::List(args) => Config::List(list(args)),
             Command::Hash(args) => Config::Hash(hash(args)?),
-            Command::Check(args) => Config::Check(check(args)),
+            Command::Check(args) => Config::Check(check(args)?),
             Command::Export(args) => Config::Export(export(args)?),
+            Command::Group(command) => Config::Group(group_command(command)?),
+            Command::Sync(args) => Config::Sync(sync(args)?),
             Command::Completions(args) => Config::Completions(args.shell),
             Command::Manpages { dir } => Config::Manpages(dir),
         })
@@ -262,7 +321,51 @@ fn add_batch(args: AddArgs) -> Result<AddBatch, Failure> {
     })
 }
 
-fn check(args: CheckArgs) -> Check {
+fn sync(args: SyncArgs) -> Result<Sync, Failure> {
+    let mode = if args.check {
+        SyncMode::Check
+    } else if args.dry_run {
+        SyncMode::DryRun
+    } else {
+        SyncMode::Apply
+    };
+    let source = if args.from.as_os_str() == "-" {
+        BatchSource::Stdin
+    } else {
+        BatchSource::File(args.from)
+    };
+    let path = if args.file.as_os_str() == "-" {
+        if mode == SyncMode::Apply {
+            return Err(Failure::Usage(
+                "FILE - (standard input) can only be compared with the list: add --check or --dry-run, or name the file to change".to_owned(),
+            ));
+        }
+        if matches!(source, BatchSource::Stdin) {
+            return Err(Failure::Usage(
+                "FILE and --from cannot both be - (standard input); give one of them as a file"
+                    .to_owned(),
+            ));
+        }
+        input_path(args.file)
+    } else {
+        args.file
+    };
+    Ok(Sync {
+        path,
+        source,
+        params: params(&args.algorithm)?,
+        rehash: args.rehash,
+        unlisted: if args.keep_unlisted {
+            UnlistedUsers::Keep
+        } else {
+            UnlistedUsers::Remove
+        },
+        mode,
+        json: matches!(args.format, SyncFormat::Json),
+    })
+}
+
+fn check(args: CheckArgs) -> Result<Check, Failure> {
     let mut servers: Vec<Server> = Vec::new();
     for server in args.servers {
         let server = match server {
@@ -276,8 +379,12 @@ fn check(args: CheckArgs) -> Check {
             servers.push(server);
         }
     }
-    Check {
+    if let Some(groups) = &args.groups {
+        refuse_same_file(&args.file, groups)?;
+    }
+    Ok(Check {
         path: input_path(args.file),
+        groups: args.groups,
         options: CheckOptions {
             servers,
             require_bcrypt: args.require.is_some(),
@@ -288,7 +395,7 @@ fn check(args: CheckArgs) -> Check {
             ReportFormat::Line => ReportStyle::Lines,
             ReportFormat::Json => ReportStyle::Json,
         },
-    }
+    })
 }
 
 fn export(args: ExportArgs) -> Result<Export, Failure> {
@@ -383,17 +490,88 @@ fn verify(args: VerifyArgs) -> Result<Verify, Failure> {
 }
 
 fn delete(args: DeleteArgs) -> Result<Delete, Failure> {
-    let mut users: Vec<Username> = Vec::with_capacity(args.users.len());
-    for user in args.users {
-        let user = existing_username(user)?;
-        if !users.contains(&user) {
-            users.push(user);
-        }
+    let users = distinct(args.users, existing_username)?;
+    if let Some(groups) = &args.groups {
+        refuse_same_file(&args.file, groups)?;
     }
     Ok(Delete {
         path: args.file,
         users,
         ignore_missing: args.ignore_missing,
+        groups: args.groups,
+    })
+}
+
+/// Each name of `names` once, in the order given, made by `make`.
+fn distinct(
+    names: Vec<OsString>,
+    make: impl Fn(OsString) -> Result<Username, Failure>,
+) -> Result<Vec<Username>, Failure> {
+    let mut users: Vec<Username> = Vec::with_capacity(names.len());
+    for name in names {
+        let user = make(name)?;
+        if !users.contains(&user) {
+            users.push(user);
+        }
+    }
+    Ok(users)
+}
+
+/// `--groups FILE` names the htpasswd file itself: its entries would be
+/// read as groups (`alice` with the member `$2y$...`). Refused before
+/// anything is read (exit 2).
+fn refuse_same_file(file: &std::path::Path, groups: &std::path::Path) -> Result<(), Failure> {
+    let same = file == groups
+        || matches!(
+            (std::fs::canonicalize(file), std::fs::canonicalize(groups)),
+            (Ok(a), Ok(b)) if a == b
+        );
+    if same {
+        return Err(Failure::Usage(format!(
+            "--groups {} names the htpasswd file itself; give the group file (AuthGroupFile)",
+            groups.display()
+        )));
+    }
+    Ok(())
+}
+
+fn group_command(command: GroupCommand) -> Result<Group, Failure> {
+    Ok(match command {
+        GroupCommand::Add(GroupMembersArgs {
+            groupfile,
+            group,
+            users,
+        }) => Group::Add {
+            path: groupfile,
+            group: GroupName::new(group.into_encoded_bytes())?,
+            users: distinct(users, |user| {
+                Ok(group::new_member(user.into_encoded_bytes())?)
+            })?,
+        },
+        GroupCommand::Remove(GroupMembersArgs {
+            groupfile,
+            group,
+            users,
+        }) => Group::Remove {
+            path: groupfile,
+            group: GroupName::existing(group.into_encoded_bytes())?,
+            users: distinct(users, existing_username)?,
+        },
+        GroupCommand::Delete(GroupDeleteArgs { groupfile, group }) => Group::Delete {
+            path: groupfile,
+            group: GroupName::existing(group.into_encoded_bytes())?,
+        },
+        GroupCommand::List(GroupListArgs {
+            groupfile,
+            group,
+            format,
+        }) => Group::List {
+            path: input_path(groupfile),
+            group: group
+                .map(|group| GroupName::existing(group.into_encoded_bytes()))
+                .transpose()?,
+            json: matches!(format, GroupListFormat::Json),
+        },
     })
 }
 
@@ -572,6 +750,8 @@ fn password_source(args: PasswordArgs, purpose: Purpose) -> Result<PasswordSourc
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use clap::Parser;
 
     use super::*;
@@ -637,6 +817,75 @@ mod tests {
             }
             _ => panic!("a delete command"),
         }
+    }
+
+    fn sync_config(args: &[&str]) -> Result<Sync, Failure> {
+        let mut full = vec!["sync"];
+        full.extend_from_slice(args);
+        match config(&full)? {
+            Config::Sync(sync) => Ok(sync),
+            _ => unreachable!("a sync command"),
+        }
+    }
+
+    #[test]
+    fn sync_modes_sources_and_unlisted_users() {
+        let sync = sync_config(&["f", "--from", "-"]).ok().unwrap();
+        assert_eq!(sync.mode, SyncMode::Apply);
+        assert!(matches!(sync.source, BatchSource::Stdin));
+        assert_eq!(sync.unlisted, UnlistedUsers::Remove);
+        assert!(!sync.json && !sync.rehash);
+        let sync = sync_config(&["f", "--from", "l", "--check", "--keep-unlisted"])
+            .ok()
+            .unwrap();
+        assert_eq!(sync.mode, SyncMode::Check);
+        assert!(matches!(sync.source, BatchSource::File(ref path) if path == Path::new("l")));
+        assert_eq!(sync.unlisted, UnlistedUsers::Keep);
+        let sync = sync_config(&["-", "--from", "l", "--dry-run", "--format", "json"])
+            .ok()
+            .unwrap();
+        assert_eq!(sync.mode, SyncMode::DryRun);
+        assert_eq!(sync.path, Path::new(STANDARD_INPUT));
+        assert!(sync.json);
+        for refused in [
+            &["-", "--from", "l"][..],
+            &["-", "--from", "-", "--check"],
+            &["f", "--from", "l", "-a", "apr1", "-C", "5"],
+            &["f", "--from", "l", "--check", "--dry-run"],
+            &["f", "--from", "l", "--check", "--rehash"],
+            &["f"],
+        ] {
+            assert!(
+                matches!(sync_config(refused), Err(Failure::Usage(_))),
+                "{refused:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn group_commands_take_each_user_once_and_check_names_first() {
+        match config(&["group", "add", "g", "pusher", "bob", "alice", "bob"]).ok() {
+            Some(Config::Group(Group::Add { users, group, .. })) => {
+                let names: Vec<&[u8]> = users.iter().map(Username::as_bytes).collect();
+                assert_eq!(names, [&b"bob"[..], b"alice"]);
+                assert_eq!(group.as_bytes(), b"pusher");
+            }
+            _ => panic!("a group add command"),
+        }
+        assert!(matches!(
+            config(&["group", "add", "g", "two words", "bob"]),
+            Err(Failure::Library(htpass::Error::GroupNameIllegal { .. }))
+        ));
+        assert!(matches!(
+            config(&["group", "add", "g", "pusher", "\"quoted"]),
+            Err(Failure::Library(htpass::Error::GroupMemberIllegal { .. }))
+        ));
+        // Removing takes any name a line can hold.
+        assert!(config(&["group", "remove", "g", "pusher", "two words"]).is_ok());
+        assert!(matches!(
+            config(&["delete", "f", "bob", "--groups", "f"]),
+            Err(Failure::Usage(_))
+        ));
     }
 
     #[test]

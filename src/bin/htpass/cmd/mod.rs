@@ -12,8 +12,10 @@ mod create;
 mod delete;
 mod export;
 mod generated;
+mod group;
 mod hash;
 mod list;
+mod sync;
 mod verify;
 
 use std::io;
@@ -42,6 +44,8 @@ pub fn run(config: Config) -> Result<(), Failure> {
         Config::Check(config) => check::run(config),
         Config::Export(config) => export::run(config),
         Config::AddBatch(config) => add_batch::run(config),
+        Config::Group(config) => group::run(config),
+        Config::Sync(config) => sync::run(config),
         Config::Completions(shell) => generated::completions(shell),
         Config::Manpages(dir) => generated::manpages(&dir),
     }
