@@ -228,7 +228,7 @@ _htpass() {
             fi
             case "${prev}" in
                 --for)
-                    COMPREPLY=($(compgen -W "registry nginx apache traefik envoy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "registry nginx apache traefik envoy nginx-ingress nginx-gateway-fabric openshift caddy" -- "${cur}"))
                     return 0
                     ;;
                 --require)
@@ -353,14 +353,50 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__export)
-            opts="-h -V --format --secret-name --namespace --secret-key --for --label --annotation --help --version"
+            opts="-a -C -r -h -V --format --from --reuse-from --algorithm --bcrypt-variant --cost --rounds --secret-name --namespace --secret-key --for --label --annotation --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "k8s-secret compose json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "k8s-secret compose json caddyfile caddy-json" -- "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reuse-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    return 0
+                    ;;
+                --bcrypt-variant)
+                    COMPREPLY=($(compgen -W "2y 2b 2a" -- "${cur}"))
+                    return 0
+                    ;;
+                --cost)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rounds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --secret-name)
@@ -376,7 +412,7 @@ _htpass() {
                     return 0
                     ;;
                 --for)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-ingress nginx-gateway-fabric openshift" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -553,7 +589,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__hash)
-            opts="-a -C -r -p -h -V --format --secret-name --namespace --secret-key --for --label --annotation --algorithm --bcrypt-variant --cost --rounds --password-stdin --password-env --password-file --password --generate --help --version"
+            opts="-a -C -r -p -h -V --format --reuse-from --secret-name --namespace --secret-key --for --label --annotation --algorithm --bcrypt-variant --cost --rounds --password-stdin --password-env --password-file --password --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -561,6 +597,10 @@ _htpass() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "line hash json compose k8s-secret" -- "${cur}"))
+                    return 0
+                    ;;
+                --reuse-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --secret-name)
@@ -576,7 +616,7 @@ _htpass() {
                     return 0
                     ;;
                 --for)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-ingress nginx-gateway-fabric openshift" -- "${cur}"))
                     return 0
                     ;;
                 --label)

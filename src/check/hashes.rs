@@ -10,11 +10,11 @@
 //! of its bytes into a message (a `{PLAIN}` hash is a password); decide
 //! per server with an `if` rather than from the table.
 
-use crate::hash::{BcryptCost, Defect, Scheme, ShaRounds, Shape};
+use crate::hash::{BcryptCost, BcryptVariant, Defect, Scheme, ShaRounds, Shape};
 
 use super::Kind;
 use super::findings::{Checker, join, refusals, said, server_list};
-use super::servers::{Format, Reading, SERVERS, ServerRules};
+use super::servers::{Format, Reading, ServerRules, default_servers};
 
 impl Checker<'_> {
     /// A hash of a scheme htpass knows, in a shape the servers considered
@@ -103,13 +103,32 @@ impl Checker<'_> {
         format: Format,
         scheme: Option<Scheme>,
     ) {
+        let verifies = |rules: &ServerRules| match scheme {
+            Some(scheme) => rules.accepts_scheme(scheme),
+            None => rules.accepts(format),
+        };
         let refusing: Vec<&'static ServerRules> = self
             .considered
             .iter()
             .copied()
-            .filter(|rules| !rules.accepts(format))
+            .filter(|rules| !verifies(rules))
             .collect();
-        let label = format.label();
+        // A server that takes bcrypt but not this prefix (OpenShift and
+        // $2b$): the prefix is what the message must name.
+        let bcrypt_prefix = match scheme {
+            Some(Scheme::Bcrypt { variant, .. })
+                if refusing
+                    .iter()
+                    .any(|rules| rules.refused_bcrypt.contains(&variant)) =>
+            {
+                Some(variant)
+            }
+            _ => None,
+        };
+        let label = match bcrypt_prefix {
+            Some(variant) => format!("{} (bcrypt)", variant.prefix()),
+            None => format.label().to_owned(),
+        };
         if format == Format::BarePlain {
             let message = format!(
                 "user {name}: the hash is in no format a server knows (a password in clear text?): {}; set a new password",
@@ -164,9 +183,16 @@ impl Checker<'_> {
             let advice = self.advice();
             let message = format!(
                 "user {name}: {label} hash: {}; {advice}",
-                refusals(&refusing, name, |rules| match rules.accepts {
-                    [only] => format!("{} accepts only {}", rules.name, only.label()),
-                    _ => format!("{} does not accept it", rules.name),
+                refusals(&refusing, name, |rules| {
+                    match (rules.accepts, bcrypt_prefix) {
+                        (_, Some(refused)) if rules.refused_bcrypt.contains(&refused) => format!(
+                            "{} verifies bcrypt only as {}",
+                            rules.name,
+                            accepted_prefixes(rules)
+                        ),
+                        ([only], _) => format!("{} accepts only {}", rules.name, only.label()),
+                        _ => format!("{} does not accept it", rules.name),
+                    }
                 })
             );
             self.push(
@@ -350,10 +376,30 @@ fn duration(seconds: f64) -> String {
     }
 }
 
-/// The servers that hand unknown hashes to the system crypt(3).
-fn system_crypt_servers() -> Vec<&'static str> {
-    SERVERS
+/// The bcrypt prefixes `rules` verifies, as "$2a$ or $2y$".
+fn accepted_prefixes(rules: &ServerRules) -> String {
+    const EVERY: [BcryptVariant; 4] = [
+        BcryptVariant::TwoA,
+        BcryptVariant::TwoB,
+        BcryptVariant::TwoX,
+        BcryptVariant::TwoY,
+    ];
+    let prefixes: Vec<&str> = EVERY
         .iter()
+        .filter(|variant| !rules.refused_bcrypt.contains(variant))
+        .map(|variant| variant.prefix())
+        .collect();
+    match prefixes.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, init)) => format!("{} or {last}", init.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The servers that hand unknown hashes to the system crypt(3), among
+/// those a plain `check` considers.
+fn system_crypt_servers() -> Vec<&'static str> {
+    default_servers()
         .filter(|rules| rules.system_crypt)
         .map(|rules| rules.name)
         .collect()
@@ -504,7 +550,7 @@ mod tests {
             "{}",
             finding.message
         );
-        assert_eq!(finding.servers, Server::ALL.to_vec());
+        assert_eq!(finding.servers, Server::ALL[..5].to_vec());
         // 28 characters: Envoy loads the file, and the user cannot log in.
         let odd = for_servers(
             b"alice:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9h=\n",

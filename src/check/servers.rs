@@ -55,8 +55,33 @@
 //! - Traefik's `users` option (a docker-compose label, the command line, a
 //!   dynamic configuration file) is a list split at `,`; its `usersFile` and
 //!   a Kubernetes Secret hold one `USER:HASH` a line.
+//! - The F5 NGINX Ingress Controller and NGINX Gateway Fabric mount the
+//!   Secret as a file for nginx's `auth_basic_user_file`: nginx's row, under
+//!   their own names (issue 13; `render::readers` cites their Secret rules).
+//! - OpenShift's HTPasswd identity provider (openshift/oauth-server,
+//!   `pkg/authenticator/password/htpasswd/htpasswd.go`) reads lines with
+//!   Go's `bufio.Scanner` (which drops a CR before the LF), skips empty
+//!   lines and, with a warning, lines without `:`, splits at the first `:`
+//!   without trimming (white space stays in the user or the hash), lets the
+//!   last entry of a user win, and verifies `$apr1$`, `{SHA}`, and bcrypt
+//!   only with the prefixes `$2y$` and `$2a$` (through Go's bcrypt): `$2b$`
+//!   is an "Unrecognized hash type", crypt "not supported". User names with
+//!   `/` or `%`, and `.`, `..`, `~`, cannot become OpenShift users (its
+//!   `ValidateUserName`; see `render::readers`).
+//! - Caddy reads no htpasswd file: `htpass export --format caddyfile` or
+//!   `caddy-json` renders it (see `render::caddy`). Its row is what that
+//!   export and Caddy together do: bcrypt only (Go's, any prefix, the first
+//!   60 characters), the whole export refused at a line that is not an
+//!   entry or at an entry that is not bcrypt, the whole config refused by
+//!   Caddy at a user given twice; a CR, leading white space and what
+//!   follows the 60 characters of a bcrypt hash never reach Caddy.
+//!
+//! Not every row is considered by a plain `check` (no `--for`): the nginx
+//! controllers read as nginx does, whose row speaks for them, and OpenShift
+//! and Caddy are named with `--for` ([`ServerRules::by_default`]).
 
-use crate::hash::{Defect, Scheme, ShaVariant, Shape, Unsupported};
+use crate::hash::{BcryptVariant, Defect, Scheme, ShaVariant, Shape, Unsupported};
+use crate::render::{NameRule, readers};
 
 /// A server whose reading of the file is applied (`htpass check --for`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -71,16 +96,28 @@ pub enum Server {
     Traefik,
     /// Envoy basic_auth (also Envoy Gateway).
     Envoy,
+    /// The F5 NGINX Ingress Controller (nginx's reading).
+    NginxIngress,
+    /// NGINX Gateway Fabric (nginx's reading).
+    NginxGatewayFabric,
+    /// OpenShift's HTPasswd identity provider.
+    OpenShift,
+    /// Caddy, through `htpass export --format caddyfile|caddy-json`.
+    Caddy,
 }
 
 impl Server {
     /// Every server, in the order of [`SERVERS`].
-    pub const ALL: [Server; 5] = [
+    pub const ALL: [Server; 9] = [
         Server::Registry,
         Server::Nginx,
         Server::Apache,
         Server::Traefik,
         Server::Envoy,
+        Server::NginxIngress,
+        Server::NginxGatewayFabric,
+        Server::OpenShift,
+        Server::Caddy,
     ];
 
     /// The short name, as `--for` takes it and JSON shows it.
@@ -91,6 +128,10 @@ impl Server {
             Server::Apache => "apache",
             Server::Traefik => "traefik",
             Server::Envoy => "envoy",
+            Server::NginxIngress => "nginx-ingress",
+            Server::NginxGatewayFabric => "nginx-gateway-fabric",
+            Server::OpenShift => "openshift",
+            Server::Caddy => "caddy",
         }
     }
 
@@ -280,6 +321,12 @@ pub struct ServerRules {
     /// from a file) is split at: a user whose name holds it can be given
     /// only from a file.
     pub list_separator: Option<u8>,
+    /// The bcrypt prefixes it does not verify, though it verifies bcrypt.
+    pub refused_bcrypt: &'static [BcryptVariant],
+    /// The user names it cannot take (the same rules `export --for` refuses).
+    pub refused_names: &'static [NameRule],
+    /// Whether a `check` without `--for` considers it.
+    pub by_default: bool,
 }
 
 impl ServerRules {
@@ -291,11 +338,19 @@ impl ServerRules {
         }
     }
 
+    /// Whether it verifies hashes of `scheme` (when they are sound): its
+    /// format, and for bcrypt its prefix.
+    pub fn accepts_scheme(&self, scheme: Scheme) -> bool {
+        match scheme {
+            Scheme::Bcrypt { variant, .. } if self.refused_bcrypt.contains(&variant) => false,
+            scheme => self.accepts(Format::of(scheme)),
+        }
+    }
+
     /// What it does with an entry whose hash has this shape: `Ignored`
     /// when it verifies it.
     pub fn reads(&self, shape: Shape) -> Reading {
-        let format = Format::of(shape.scheme());
-        if !self.accepts(format) {
+        if !self.accepts_scheme(shape.scheme()) {
             return self.unusable_entry;
         }
         match shape {
@@ -315,9 +370,43 @@ impl ServerRules {
     }
 }
 
+/// nginx's row, which the nginx controllers share under their own names.
+const NGINX: ServerRules = ServerRules {
+    server: Server::Nginx,
+    name: "nginx",
+    // $apr1$, {SHA}, {SSHA} and {PLAIN} itself; the rest through
+    // crypt(3) (libxcrypt: bcrypt, $1$, $5$, $6$, DES).
+    accepts: &[
+        Format::Bcrypt,
+        Format::Apr1,
+        Format::Md5Crypt,
+        Format::Sha256Crypt,
+        Format::Sha512Crypt,
+        Format::DesCrypt,
+        Format::Sha1,
+        Format::Ssha,
+        Format::PlainTagged,
+    ],
+    system_crypt: true,
+    duplicates: Duplicates::First,
+    malformed_line: Reading::Ignored,
+    carriage_return: Reading::Ignored,
+    trailing_white_space: Reading::KeptInHash,
+    leading_white_space: Reading::KeptInUser,
+    second_colon: Reading::EndsHash,
+    byte_order_mark: Reading::KeptInUser,
+    unusable_entry: Reading::UserLocked,
+    sha1_length: Reading::UserLocked,
+    bcrypt_trailing: Reading::UserLocked,
+    list_separator: None,
+    refused_bcrypt: &[],
+    refused_names: &[],
+    by_default: true,
+};
+
 /// What each server does with a file, in the order of [`Server`]. See the
 /// module documentation for the source of each cell.
-pub static SERVERS: [ServerRules; 5] = [
+pub static SERVERS: [ServerRules; 9] = [
     ServerRules {
         server: Server::Registry,
         name: "the Docker registry",
@@ -334,36 +423,11 @@ pub static SERVERS: [ServerRules; 5] = [
         sha1_length: Reading::UserLocked,
         bcrypt_trailing: Reading::Ignored,
         list_separator: None,
+        refused_bcrypt: &[],
+        refused_names: &[],
+        by_default: true,
     },
-    ServerRules {
-        server: Server::Nginx,
-        name: "nginx",
-        // $apr1$, {SHA}, {SSHA} and {PLAIN} itself; the rest through
-        // crypt(3) (libxcrypt: bcrypt, $1$, $5$, $6$, DES).
-        accepts: &[
-            Format::Bcrypt,
-            Format::Apr1,
-            Format::Md5Crypt,
-            Format::Sha256Crypt,
-            Format::Sha512Crypt,
-            Format::DesCrypt,
-            Format::Sha1,
-            Format::Ssha,
-            Format::PlainTagged,
-        ],
-        system_crypt: true,
-        duplicates: Duplicates::First,
-        malformed_line: Reading::Ignored,
-        carriage_return: Reading::Ignored,
-        trailing_white_space: Reading::KeptInHash,
-        leading_white_space: Reading::KeptInUser,
-        second_colon: Reading::EndsHash,
-        byte_order_mark: Reading::KeptInUser,
-        unusable_entry: Reading::UserLocked,
-        sha1_length: Reading::UserLocked,
-        bcrypt_trailing: Reading::UserLocked,
-        list_separator: None,
-    },
+    NGINX,
     ServerRules {
         server: Server::Apache,
         name: "Apache httpd",
@@ -389,6 +453,9 @@ pub static SERVERS: [ServerRules; 5] = [
         sha1_length: Reading::UserLocked,
         bcrypt_trailing: Reading::UserLocked,
         list_separator: None,
+        refused_bcrypt: &[],
+        refused_names: &[],
+        by_default: true,
     },
     ServerRules {
         server: Server::Traefik,
@@ -406,6 +473,9 @@ pub static SERVERS: [ServerRules; 5] = [
         sha1_length: Reading::UserLocked,
         bcrypt_trailing: Reading::Ignored,
         list_separator: Some(b','),
+        refused_bcrypt: &[],
+        refused_names: &[],
+        by_default: true,
     },
     ServerRules {
         server: Server::Envoy,
@@ -423,8 +493,68 @@ pub static SERVERS: [ServerRules; 5] = [
         sha1_length: Reading::RefusesFile,
         bcrypt_trailing: Reading::UserLocked,
         list_separator: None,
+        refused_bcrypt: &[],
+        refused_names: &[],
+        by_default: true,
+    },
+    ServerRules {
+        server: Server::NginxIngress,
+        name: "the F5 NGINX Ingress Controller",
+        by_default: false,
+        ..NGINX
+    },
+    ServerRules {
+        server: Server::NginxGatewayFabric,
+        name: "NGINX Gateway Fabric",
+        by_default: false,
+        ..NGINX
+    },
+    ServerRules {
+        server: Server::OpenShift,
+        name: "OpenShift",
+        accepts: &[Format::Bcrypt, Format::Apr1, Format::Sha1],
+        system_crypt: false,
+        duplicates: Duplicates::Last,
+        malformed_line: Reading::Ignored,
+        carriage_return: Reading::Ignored,
+        trailing_white_space: Reading::KeptInHash,
+        leading_white_space: Reading::KeptInUser,
+        second_colon: Reading::KeptInHash,
+        byte_order_mark: Reading::KeptInUser,
+        unusable_entry: Reading::UserLocked,
+        sha1_length: Reading::UserLocked,
+        bcrypt_trailing: Reading::Ignored,
+        list_separator: None,
+        refused_bcrypt: &[BcryptVariant::TwoB, BcryptVariant::TwoX],
+        refused_names: readers::OPENSHIFT_NAMES,
+        by_default: false,
+    },
+    ServerRules {
+        server: Server::Caddy,
+        name: "Caddy",
+        accepts: &[Format::Bcrypt],
+        system_crypt: false,
+        duplicates: Duplicates::RefusesFile,
+        malformed_line: Reading::RefusesFile,
+        carriage_return: Reading::Ignored,
+        trailing_white_space: Reading::Ignored,
+        leading_white_space: Reading::Ignored,
+        second_colon: Reading::Ignored,
+        byte_order_mark: Reading::KeptInUser,
+        unusable_entry: Reading::RefusesFile,
+        sha1_length: Reading::RefusesFile,
+        bcrypt_trailing: Reading::Ignored,
+        list_separator: None,
+        refused_bcrypt: &[],
+        refused_names: &[],
+        by_default: false,
     },
 ];
+
+/// The servers a `check` without `--for` considers.
+pub fn default_servers() -> impl Iterator<Item = &'static ServerRules> {
+    SERVERS.iter().filter(|rules| rules.by_default)
+}
 
 // `Server::rules` indexes SERVERS by the enum's discriminant.
 const _: () = {
@@ -440,9 +570,9 @@ const _: () = {
 mod tests {
     use super::*;
 
+    /// The servers a plain check considers for which `reading` holds.
     fn rules_where(reading: impl Fn(&ServerRules) -> bool) -> Vec<Server> {
-        SERVERS
-            .iter()
+        default_servers()
             .filter(|rules| reading(rules))
             .map(|rules| rules.server)
             .collect()
@@ -529,7 +659,7 @@ mod tests {
 
     #[test]
     fn the_table_says_how_each_server_reads_lines() {
-        let duplicates: Vec<_> = SERVERS.iter().map(|rules| rules.duplicates).collect();
+        let duplicates: Vec<_> = default_servers().map(|rules| rules.duplicates).collect();
         assert_eq!(
             duplicates,
             vec![
@@ -559,7 +689,64 @@ mod tests {
         );
         assert_eq!(
             rules_where(|rules| rules.byte_order_mark == Reading::KeptInUser),
-            Server::ALL.to_vec()
+            Server::ALL[..5].to_vec()
+        );
+    }
+
+    /// Issue 13 item 4: the consumers `export` renders for, one row each,
+    /// named with `--for` only.
+    #[test]
+    fn the_new_consumers_are_rows_a_plain_check_leaves_out() {
+        let defaults: Vec<Server> = default_servers().map(|rules| rules.server).collect();
+        assert_eq!(defaults, Server::ALL[..5].to_vec());
+        // The nginx controllers read as nginx does, under their own names.
+        for server in [Server::NginxIngress, Server::NginxGatewayFabric] {
+            let rules = server.rules();
+            assert_eq!(
+                ServerRules {
+                    server: Server::Nginx,
+                    name: "nginx",
+                    by_default: true,
+                    ..*rules
+                },
+                *Server::Nginx.rules()
+            );
+        }
+        let openshift = Server::OpenShift.rules();
+        assert_eq!(
+            openshift.accepts,
+            &[Format::Bcrypt, Format::Apr1, Format::Sha1]
+        );
+        let bcrypt = |variant| Scheme::Bcrypt { variant, cost: 10 };
+        assert!(openshift.accepts_scheme(bcrypt(BcryptVariant::TwoY)));
+        assert!(openshift.accepts_scheme(bcrypt(BcryptVariant::TwoA)));
+        assert!(!openshift.accepts_scheme(bcrypt(BcryptVariant::TwoB)));
+        assert!(
+            Server::Nginx
+                .rules()
+                .accepts_scheme(bcrypt(BcryptVariant::TwoB))
+        );
+        assert_eq!(openshift.duplicates, Duplicates::Last);
+        assert!(!openshift.refused_names.is_empty());
+        let caddy = Server::Caddy.rules();
+        assert_eq!(caddy.accepts, &[Format::Bcrypt]);
+        assert_eq!(
+            (caddy.duplicates, caddy.unusable_entry, caddy.malformed_line),
+            (
+                Duplicates::RefusesFile,
+                Reading::RefusesFile,
+                Reading::RefusesFile
+            )
+        );
+        let names: Vec<&str> = Server::ALL.iter().map(|server| server.name()).collect();
+        assert_eq!(
+            names[5..],
+            [
+                "nginx-ingress",
+                "nginx-gateway-fabric",
+                "openshift",
+                "caddy"
+            ]
         );
     }
 }

@@ -96,7 +96,15 @@ impl From<&Error> for Exit {
             // A name from the command line: not allowed there, as `a:b` (6).
             Error::UserUnfit { .. } => Exit::BadUser,
             // A command-line choice (-a plain) that cannot go with the format.
-            Error::PlainHashUnfit { .. } => Exit::Usage,
+            Error::PlainHashUnfit { .. } | Error::AlgorithmUnfit { .. } => Exit::Usage,
+            // --reuse-from names something that is not an htpasswd file or a
+            // Secret holding one: an invalid file, as for FILE itself.
+            Error::ReuseUnrecognised { .. }
+            | Error::ReuseNotASecret { .. }
+            | Error::ReuseManySecrets { .. }
+            | Error::ReuseSecretKeyMissing { .. }
+            | Error::ReuseSecretNotBase64 { .. } => Exit::InvalidFile,
+            Error::ReuseSourceTooLarge { .. } => Exit::TooLong,
             Error::BatchLineTooLong { .. } | Error::SecretTooLarge { .. } => Exit::TooLong,
             // Group files: a name as a user name (6), a missing group as a
             // missing user (6), a file Apache would misread as an htpasswd
@@ -416,6 +424,50 @@ mod tests {
         };
         assert_eq!(Exit::from(&named), Exit::BadUser);
         assert_eq!(Exit::from(&Error::PlainHashUnfit { unfit }), Exit::Usage);
+        let algorithm = Error::AlgorithmUnfit {
+            destination: "--for envoy-gateway",
+            why: "Envoy checks only {SHA}",
+            given: "bcrypt",
+            needed: "sha1",
+        };
+        assert_eq!(Exit::from(&algorithm), Exit::Usage);
+    }
+
+    /// A --reuse-from source that is neither an htpasswd file nor a Secret
+    /// holding one is an invalid file (7); one too large to be either, 5.
+    #[test]
+    fn reuse_sources_that_are_not_files_or_secrets_are_7() {
+        let name = || "SOURCE".to_owned();
+        for error in [
+            Error::ReuseUnrecognised {
+                source_name: name(),
+                line: 2,
+            },
+            Error::ReuseNotASecret {
+                source_name: name(),
+                kind: "ConfigMap".into(),
+            },
+            Error::ReuseManySecrets {
+                source_name: name(),
+                count: 2,
+            },
+            Error::ReuseSecretKeyMissing {
+                source_name: name(),
+                key: "auth".into(),
+                keys: "users".into(),
+            },
+            Error::ReuseSecretNotBase64 {
+                source_name: name(),
+                key: "auth".into(),
+            },
+        ] {
+            assert_eq!(Exit::from(&error), Exit::InvalidFile, "{error}");
+        }
+        let large = Error::ReuseSourceTooLarge {
+            source_name: name(),
+            max: 1,
+        };
+        assert_eq!(Exit::from(&large), Exit::TooLong);
     }
 
     /// `sync --check` on a file that is not in the declared state: a code

@@ -50,7 +50,14 @@
 //! that `htpass group` writes.
 //!
 //! [`readme`] runs the README's recipes as written, against the same fake
-//! API server and the real registry.
+//! API server (which keeps what kubectl creates, so a recipe run twice
+//! meets its first Secret), the real registry and a real Caddy.
+//!
+//! # Caddy
+//!
+//! Caddy cannot read an htpasswd file: [`caddy`] loads what `export
+//! --format caddyfile` and `caddy-json` print into a real Caddy and checks
+//! that each user gets in with its password.
 //!
 //! [`shapes`] holds `check` to what nginx and Apache httpd do with hashes
 //! it calls malformed, and with schemes htpass names but cannot verify.
@@ -62,6 +69,7 @@
 
 mod apache_groups;
 mod apache_httpd;
+mod caddy;
 mod cli_readers;
 mod http;
 mod kubectl;

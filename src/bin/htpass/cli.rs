@@ -24,10 +24,12 @@ Exit codes:
   4  interrupted
   5  a value is too long (user name over 255 bytes, bcrypt password over 72, a line of a
      GROUPFILE over the 16 MiB Apache reads)
-  6  the user name is not allowed (also: one --format compose cannot carry), or the user
-     is not in the file; a group name or member not allowed, or the group not in GROUPFILE
-  7  the file is not a valid htpasswd file, or export meets an entry the --format cannot
-     carry, or GROUPFILE has a line Apache would not read as written
+  6  the user name is not allowed (also: one the --format or --for destination cannot
+     carry), or the user is not in the file; a group name or member not allowed, or the
+     group not in GROUPFILE
+  7  the file is not a valid htpasswd file, export meets an entry the --format or --for
+     destination cannot carry, --reuse-from names neither an htpasswd file nor a Secret,
+     or GROUPFILE has a line Apache would not read as written
   8  sync --check: the file is not in the declared state";
 
 /// Create, update and check Apache htpasswd files.
@@ -71,7 +73,9 @@ pub enum Command {
     /// Lint a file for the servers that will read it (exit 7 on an error)
     #[command(long_about = CHECK_ABOUT)]
     Check(CheckArgs),
-    /// Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON
+    /// Render a whole file, or a user:password list, for where it goes: a Kubernetes
+    /// Secret, a compose label, Caddy, JSON
+    #[command(long_about = EXPORT_ABOUT)]
     Export(ExportArgs),
     /// Manage Apache group files (AuthGroupFile, Require group)
     #[command(subcommand, long_about = GROUP_ABOUT)]
@@ -108,7 +112,9 @@ a byte-order mark, trailing white space in a hash. Warnings (exit 0 unless \
 a cost that makes each login take a second or more (bcrypt 16 and up, \
 SHA-crypt rounds from 1000000), schemes only the system crypt(3) verifies \
 (yescrypt, BSDi's _...), and for Traefik a ',' in a user name. --for applies \
-what that server really accepts.
+what that server really accepts; the consumers of a Secret or an export \
+(nginx-ingress, nginx-gateway-fabric, openshift, caddy) are checked only when \
+named there.
 
 --groups GROUPFILE also checks an Apache group file against FILE, as \
 GROUPFILE:LINE: error: reason lines after FILE's: a member without an entry in \
@@ -160,6 +166,22 @@ Exit codes:
   6  a list line holds a user name that is not allowed
   7  FILE is not a valid htpasswd file; nothing was changed
   8  --check: FILE is not in the declared state";
+
+const EXPORT_ABOUT: &str = "\
+Render a whole file, or a user:password list, for where it goes: a Kubernetes \
+Secret, a compose label, Caddy's basic_auth, JSON.
+
+export FILE renders FILE's entries as they are. An entry the destination cannot \
+carry is refused with its line number (exit 7), never dropped.
+
+export --from USERS renders the users of USERS (user:password lines, as add \
+--batch reads them; - for standard input), hashed as add would, so a pipeline \
+needs no htpasswd file at all. With --reuse-from LAST (the last output: an \
+htpasswd file, or the Secret as `kubectl get secret NAME -o yaml` prints it; \
+- for standard input), a user whose password still verifies against LAST's \
+entry, with the same algorithm and parameters, keeps that entry byte for byte: \
+the same passwords render the same output, so GitOps tools see no change and \
+nothing restarts. A missing or empty LAST (the first run) reuses nothing.";
 
 #[derive(Args)]
 pub struct CreateArgs {
@@ -260,6 +282,8 @@ pub struct HashArgs {
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = HashFormat::Line)]
     pub format: HashFormat,
     #[command(flatten)]
+    pub reuse: ReuseArgs,
+    #[command(flatten)]
     pub secret: SecretArgs,
     #[command(flatten)]
     pub algorithm: AlgorithmArgs,
@@ -330,13 +354,35 @@ pub enum SyncFormat {
 
 #[derive(Args)]
 pub struct ExportArgs {
-    /// The htpasswd file
-    pub file: PathBuf,
+    /// The htpasswd file to render (- for standard input); not with --from
+    #[arg(required_unless_present = "from", conflicts_with = "from")]
+    pub file: Option<PathBuf>,
     /// What to render
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: ExportFormat,
+    /// Render the users of user:password lines read from USERS (- for standard input)
+    /// instead of a file, hashed as add would hash them
+    #[arg(long, value_name = "USERS")]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub reuse: ReuseArgs,
+    #[command(flatten)]
+    pub algorithm: AlgorithmArgs,
     #[command(flatten)]
     pub secret: SecretArgs,
+}
+
+/// `--reuse-from`: the last output, so that unchanged passwords render the
+/// same bytes.
+#[derive(Args)]
+#[command(next_help_heading = "Stable output for GitOps")]
+pub struct ReuseArgs {
+    /// Keep a user's entry from LAST (an htpasswd file, or a Secret as `kubectl get secret
+    /// NAME -o yaml|json` prints it; - for standard input) where the password still verifies
+    /// with the same algorithm and parameters, so the output does not change. A missing or
+    /// empty LAST reuses nothing. --secret-key or --for names the Secret's data key
+    #[arg(long, value_name = "LAST")]
+    pub reuse_from: Option<PathBuf>,
 }
 
 /// The Kubernetes Secret of `--format k8s-secret`.
@@ -352,8 +398,8 @@ pub struct SecretArgs {
     /// The data key that holds the file [default: auth, or as --for says]
     #[arg(long, value_name = "KEY", conflicts_with = "secret_reader")]
     pub secret_key: Option<String>,
-    /// Who reads the Secret: ingress-nginx (key auth), traefik (users),
-    /// envoy-gateway (.htpasswd)
+    /// Who reads the Secret, which decides its type, key and what it refuses
+    /// [default: ingress-nginx]
     #[arg(long = "for", id = "secret_reader", value_enum, value_name = "READER")]
     pub reader: Option<SecretReader>,
     /// Add a label (repeat for more; for a KEY given twice the last VALUE
@@ -482,9 +528,9 @@ pub struct NewPasswordArgs {
 #[derive(Args)]
 #[command(next_help_heading = "Algorithm")]
 pub struct AlgorithmArgs {
-    /// The hash algorithm (sha1, crypt and plain are insecure)
-    #[arg(short, long, value_enum, value_name = "NAME", default_value_t = AlgorithmArg::Bcrypt)]
-    pub algorithm: AlgorithmArg,
+    /// The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]
+    #[arg(short, long, value_enum, value_name = "NAME")]
+    pub algorithm: Option<AlgorithmArg>,
     /// The bcrypt prefix to write, for readers that insist on one [default: 2y]
     #[arg(long, value_enum, value_name = "VARIANT")]
     pub bcrypt_variant: Option<BcryptVariantArg>,
@@ -559,17 +605,30 @@ pub enum ExportFormat {
     Compose,
     /// A JSON array of objects with line_number, user, hash, algorithm, cost
     Json,
+    /// A Caddyfile basic_auth block of USER HASH lines (Caddy 2.6+ takes the raw bcrypt
+    /// hash; before 2.8 the directive is named basicauth); bcrypt entries only
+    Caddyfile,
+    /// The JSON list of accounts of Caddy's http_basic authentication; bcrypt entries only
+    CaddyJson,
 }
 
-/// Who reads a Kubernetes Secret; decides its data key.
+/// Who reads a Kubernetes Secret; decides its type, data key and namespace.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum SecretReader {
-    /// ingress-nginx's auth-secret: key `auth`
+    /// ingress-nginx's auth-secret: Opaque, key `auth`
     IngressNginx,
-    /// Traefik's basicAuth secret: key `users`
+    /// Traefik's basicAuth secret: Opaque, key `users`
     Traefik,
-    /// Envoy Gateway's basicAuth secret: key `.htpasswd`
+    /// Envoy Gateway's basicAuth secret: Opaque, key `.htpasswd`; {SHA} entries only
     EnvoyGateway,
+    /// F5 NGINX Ingress Controller: type nginx.org/htpasswd, key `htpasswd`
+    NginxIngress,
+    /// NGINX Gateway Fabric's AuthenticationFilter: type nginx.org/htpasswd, key `auth`
+    NginxGatewayFabric,
+    /// OpenShift's HTPasswd identity provider: Opaque, key `htpasswd`, namespace
+    /// openshift-config; no user name with '/' or '%'
+    #[value(name = "openshift")]
+    OpenShift,
 }
 
 /// A server whose reading of the file `check` applies.
@@ -585,6 +644,16 @@ pub enum CheckServer {
     Traefik,
     /// Envoy basic_auth (also Envoy Gateway)
     Envoy,
+    /// The F5 NGINX Ingress Controller (reads as nginx does)
+    NginxIngress,
+    /// NGINX Gateway Fabric (reads as nginx does)
+    NginxGatewayFabric,
+    /// OpenShift's HTPasswd identity provider (bcrypt as $2y$ or $2a$, apr1, {SHA}; no user
+    /// name with '/' or '%')
+    #[value(name = "openshift")]
+    OpenShift,
+    /// Caddy, through export --format caddyfile or caddy-json (bcrypt only, no user twice)
+    Caddy,
 }
 
 /// An algorithm `check --require` insists on.

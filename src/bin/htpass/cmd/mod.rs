@@ -15,6 +15,7 @@ mod generated;
 mod group;
 mod hash;
 mod list;
+mod reuse_from;
 mod sync;
 mod verify;
 
