@@ -14,8 +14,8 @@
 //!    ([`hash::matches_params`] and [`hash::verify`], as `add` decides),
 //!    else a new one. The checks run through [`verify_pairs`] and the new
 //!    hashes through [`hash_passwords`], both on every core and at the same
-//!    time; either can be swapped for a faster one (a multi-lane bcrypt)
-//!    without touching the rest.
+//!    time, bcrypt several to a core ([`hash::verify_many`],
+//!    [`hash::hash_many`]).
 //! 3. [`plan`] tells what a sync would do from the scan alone (`--dry-run`,
 //!    `--check`); [`apply`] does it, streaming FILE's content into its new
 //!    content under the store's lock ([`crate::store::update`]) with
@@ -45,8 +45,6 @@ use std::collections::{HashMap, HashSet};
 use std::io::{self, BufRead, Write};
 use std::ops::ControlFlow;
 use std::path::Path;
-
-use rayon::prelude::*;
 
 use crate::batch::BatchEntry;
 use crate::error::Error;
@@ -237,10 +235,10 @@ pub fn targets(
 
 /// Checks N (password, stored hash) pairs on every core: whether each
 /// stored hash verifies its password. Every stored hash was made with
-/// `params` ([`hash::matches_params`]), so all are of one algorithm and
-/// cost and could run in lockstep. A bare plain-text entry counts only when
-/// plain is what `params` asks for, as `add` decides. `progress` is called
-/// once per pair.
+/// `params` ([`hash::matches_params`]), so bcrypt ones run several to a
+/// core, interleaved ([`hash::verify_many`]). A bare plain-text entry
+/// counts only when plain is what `params` asks for, as `add` decides.
+/// `progress` is called once per pair.
 pub fn verify_pairs(
     pairs: &[(&Password, &[u8])],
     params: &Params,
@@ -249,31 +247,21 @@ pub fn verify_pairs(
     let policy = VerifyPolicy {
         allow_plain: *params == Params::Plain,
     };
-    pairs
-        .par_iter()
-        .map(|(password, stored)| {
-            let matched = hash::verify(password, stored, policy).is_match();
-            progress();
-            matched
-        })
+    hash::verify_many(pairs, policy, &|_| progress())
+        .into_iter()
+        .map(hash::Verification::is_match)
         .collect()
 }
 
-/// Hashes M passwords with `params` on every core, in order. `progress` is
-/// called once per password.
+/// Hashes M passwords with `params` on every core, in order (bcrypt
+/// several to a core, [`hash::hash_many`]). `progress` is called once per
+/// password.
 pub fn hash_passwords(
     passwords: &[&Password],
     params: &Params,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Vec<u8>>, Error> {
-    passwords
-        .par_iter()
-        .map(|password| {
-            let hashed = hash::hash_password(password, params);
-            progress();
-            hashed
-        })
-        .collect()
+    hash::hash_many(passwords, params, progress)
 }
 
 /// What a sync did, or would do. Declared users are in the order of the

@@ -12,8 +12,10 @@
 //! [`Params::check_password`].
 
 mod bcrypt;
+mod bcrypt_lanes;
 mod blowfish_pi;
 mod des_crypt;
+mod many;
 mod md5_crypt;
 mod plain;
 mod salt;
@@ -29,6 +31,7 @@ use crate::error::Error;
 use crate::secret::Password;
 
 pub use bcrypt::BcryptVariant;
+pub use many::{hash_many, verify_many};
 pub use sha_crypt::ShaVariant;
 pub use shape::{Defect, Shape, inspect};
 pub use unsupported::Unsupported;
