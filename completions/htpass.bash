@@ -34,6 +34,9 @@ _htpass() {
             htpass,export)
                 cmd="htpass__subcmd__export"
                 ;;
+            htpass,group)
+                cmd="htpass__subcmd__group"
+                ;;
             htpass,hash)
                 cmd="htpass__subcmd__hash"
                 ;;
@@ -43,8 +46,41 @@ _htpass() {
             htpass,list)
                 cmd="htpass__subcmd__list"
                 ;;
+            htpass,sync)
+                cmd="htpass__subcmd__sync"
+                ;;
             htpass,verify)
                 cmd="htpass__subcmd__verify"
+                ;;
+            htpass__subcmd__group,add)
+                cmd="htpass__subcmd__group__subcmd__add"
+                ;;
+            htpass__subcmd__group,delete)
+                cmd="htpass__subcmd__group__subcmd__delete"
+                ;;
+            htpass__subcmd__group,help)
+                cmd="htpass__subcmd__group__subcmd__help"
+                ;;
+            htpass__subcmd__group,list)
+                cmd="htpass__subcmd__group__subcmd__list"
+                ;;
+            htpass__subcmd__group,remove)
+                cmd="htpass__subcmd__group__subcmd__remove"
+                ;;
+            htpass__subcmd__group__subcmd__help,add)
+                cmd="htpass__subcmd__group__subcmd__help__subcmd__add"
+                ;;
+            htpass__subcmd__group__subcmd__help,delete)
+                cmd="htpass__subcmd__group__subcmd__help__subcmd__delete"
+                ;;
+            htpass__subcmd__group__subcmd__help,help)
+                cmd="htpass__subcmd__group__subcmd__help__subcmd__help"
+                ;;
+            htpass__subcmd__group__subcmd__help,list)
+                cmd="htpass__subcmd__group__subcmd__help__subcmd__list"
+                ;;
+            htpass__subcmd__group__subcmd__help,remove)
+                cmd="htpass__subcmd__group__subcmd__help__subcmd__remove"
                 ;;
             htpass__subcmd__help,add)
                 cmd="htpass__subcmd__help__subcmd__add"
@@ -64,6 +100,9 @@ _htpass() {
             htpass__subcmd__help,export)
                 cmd="htpass__subcmd__help__subcmd__export"
                 ;;
+            htpass__subcmd__help,group)
+                cmd="htpass__subcmd__help__subcmd__group"
+                ;;
             htpass__subcmd__help,hash)
                 cmd="htpass__subcmd__help__subcmd__hash"
                 ;;
@@ -73,8 +112,23 @@ _htpass() {
             htpass__subcmd__help,list)
                 cmd="htpass__subcmd__help__subcmd__list"
                 ;;
+            htpass__subcmd__help,sync)
+                cmd="htpass__subcmd__help__subcmd__sync"
+                ;;
             htpass__subcmd__help,verify)
                 cmd="htpass__subcmd__help__subcmd__verify"
+                ;;
+            htpass__subcmd__help__subcmd__group,add)
+                cmd="htpass__subcmd__help__subcmd__group__subcmd__add"
+                ;;
+            htpass__subcmd__help__subcmd__group,delete)
+                cmd="htpass__subcmd__help__subcmd__group__subcmd__delete"
+                ;;
+            htpass__subcmd__help__subcmd__group,list)
+                cmd="htpass__subcmd__help__subcmd__group__subcmd__list"
+                ;;
+            htpass__subcmd__help__subcmd__group,remove)
+                cmd="htpass__subcmd__help__subcmd__group__subcmd__remove"
                 ;;
             *)
                 ;;
@@ -83,7 +137,7 @@ _htpass() {
 
     case "${cmd}" in
         htpass)
-            opts="-h -V --help --version create add verify delete list hash check export completions help"
+            opts="-h -V --help --version create add verify delete list hash check export group sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -112,11 +166,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -167,14 +221,14 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__check)
-            opts="-h -V --for --require --min-cost --strict --format --help --version"
+            opts="-h -V --for --require --min-cost --strict --format --groups --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --for)
-                    COMPREPLY=($(compgen -W "registry nginx apache traefik envoy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "registry nginx apache traefik envoy nginx-ingress nginx-gateway-fabric openshift caddy" -- "${cur}"))
                     return 0
                     ;;
                 --require)
@@ -187,6 +241,10 @@ _htpass() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "line json" -- "${cur}"))
+                    return 0
+                    ;;
+                --groups)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -222,11 +280,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -277,12 +335,16 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__delete)
-            opts="-h -V --ignore-missing --help --version"
+            opts="-h -V --ignore-missing --groups --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --groups)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -291,14 +353,50 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__export)
-            opts="-h -V --format --secret-name --namespace --secret-key --for --label --annotation --help --version"
+            opts="-a -C -r -h -V --format --from --reuse-from --algorithm --bcrypt-variant --cost --rounds --secret-name --namespace --secret-key --for --label --annotation --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "k8s-secret compose json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "k8s-secret compose json caddyfile caddy-json" -- "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reuse-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
+                    return 0
+                    ;;
+                --bcrypt-variant)
+                    COMPREPLY=($(compgen -W "2y 2b 2a" -- "${cur}"))
+                    return 0
+                    ;;
+                --cost)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rounds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --secret-name)
@@ -314,7 +412,7 @@ _htpass() {
                     return 0
                     ;;
                 --for)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-ingress nginx-gateway-fabric openshift" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -332,8 +430,166 @@ _htpass() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        htpass__subcmd__group)
+            opts="-h -V --help --version add remove delete list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__add)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__delete)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help)
+            opts="add remove delete list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__list)
+            opts="-h -V --format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "line json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__remove)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         htpass__subcmd__hash)
-            opts="-a -C -r -p -h -V --format --secret-name --namespace --secret-key --for --label --annotation --algorithm --bcrypt-variant --cost --rounds --password-stdin --password-env --password-file --password --generate --help --version"
+            opts="-a -C -r -p -h -V --format --reuse-from --secret-name --namespace --secret-key --for --label --annotation --algorithm --bcrypt-variant --cost --rounds --password-stdin --password-env --password-file --password --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -341,6 +597,10 @@ _htpass() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "line hash json compose k8s-secret" -- "${cur}"))
+                    return 0
+                    ;;
+                --reuse-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --secret-name)
@@ -356,7 +616,7 @@ _htpass() {
                     return 0
                     ;;
                 --for)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-ingress nginx-gateway-fabric openshift" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -368,11 +628,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -423,7 +683,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__help)
-            opts="create add verify delete list hash check export completions help"
+            opts="create add verify delete list hash check export group sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -520,6 +780,76 @@ _htpass() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        htpass__subcmd__help__subcmd__group)
+            opts="add remove delete list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__help__subcmd__group__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__help__subcmd__group__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__help__subcmd__group__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__help__subcmd__group__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         htpass__subcmd__help__subcmd__hash)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -562,6 +892,20 @@ _htpass() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        htpass__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         htpass__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -585,6 +929,56 @@ _htpass() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "line json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__sync)
+            opts="-a -C -r -h -V --from --keep-unlisted --dry-run --check --rehash --format --algorithm --bcrypt-variant --cost --rounds --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "line json" -- "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
+                    return 0
+                    ;;
+                --bcrypt-variant)
+                    COMPREPLY=($(compgen -W "2y 2b 2a" -- "${cur}"))
+                    return 0
+                    ;;
+                --cost)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rounds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

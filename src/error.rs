@@ -37,6 +37,10 @@ pub enum Error {
     )]
     PasswordTooLongForBcrypt { len: usize },
     #[error(
+        "the password is {len} bytes long, but the system crypt(3) through which nginx and Apache httpd verify yescrypt refuses passwords of 512 bytes or more; use a shorter password"
+    )]
+    PasswordTooLongForYescrypt { len: usize },
+    #[error(
         "the password contains a NUL byte, where servers end a password (bcrypt would ignore the rest); give a password without NUL bytes"
     )]
     PasswordContainsNul,
@@ -159,4 +163,88 @@ pub enum Error {
         "the Secret would hold {len} bytes, but Kubernetes takes at most {max}; split the users over several files"
     )]
     SecretTooLarge { len: usize, max: usize },
+
+    // Group files (`htpass group`, `--groups`): see `crate::group`.
+    /// A group name being written that Apache would read as another.
+    #[error("the group name {reason}; choose a name without it")]
+    GroupNameIllegal { reason: &'static str },
+    #[error(
+        "the group name contains {}, which a person cannot see; type the name again without it",
+        crate::username::describe(*character)
+    )]
+    GroupNameInvisible { character: char },
+    /// A group name looked up that no line of a group file can hold.
+    #[error(
+        "no group can have this name: it {reason}; `htpass group list GROUPFILE` shows the groups"
+    )]
+    GroupNameNeverInFile { reason: &'static str },
+    /// A member being added that Apache would not read back as this user.
+    #[error("user {user} cannot be written as a group member: the name {reason}")]
+    GroupMemberIllegal { user: String, reason: &'static str },
+    #[error(
+        "{path}: no such group file; `htpass group add {path} GROUP USER` creates it (check the path)"
+    )]
+    GroupFileNotFound { path: PathBuf },
+    #[error("no group {group} in {path}; `htpass group list {path}` shows its groups")]
+    GroupNotFound { path: PathBuf, group: String },
+    /// A line of a group file that Apache would not read as it looks; the
+    /// file is left as it is.
+    #[error("{path}: line {line} {problem} (the file was left unchanged)")]
+    InvalidGroupFile {
+        path: PathBuf,
+        line: u64,
+        problem: &'static str,
+    },
+    /// A change that would make a group line longer than Apache reads.
+    #[error(
+        "{path}: line {line} would be {len} bytes long, more than the 16777215 bytes Apache reads \
+         (it would ignore that line and every line after it); move some members to a second line \
+         of the group by hand (Apache takes the lines of a group together), then run again \
+         (the file was left unchanged)"
+    )]
+    GroupLineTooLong {
+        path: PathBuf,
+        line: u64,
+        len: usize,
+    },
+
+    /// `-a` (or its default) makes hashes the destination cannot verify.
+    #[error("{destination}: {why}, so {given} hashes would not work there; use -a {needed}")]
+    AlgorithmUnfit {
+        destination: &'static str,
+        why: &'static str,
+        given: &'static str,
+        needed: &'static str,
+    },
+
+    /// `--reuse-from` names something that is neither an htpasswd file nor
+    /// a Kubernetes Secret.
+    #[error(
+        "{source_name}: neither an htpasswd file nor a Kubernetes Secret (line {line} is not user:hash, a comment or blank); give --reuse-from the file, or what `kubectl get secret NAME -o yaml` prints"
+    )]
+    ReuseUnrecognised { source_name: String, line: u64 },
+    #[error(
+        "{source_name}: a Kubernetes {kind}, not a Secret; give --reuse-from one Secret, as `kubectl get secret NAME -o yaml` prints it"
+    )]
+    ReuseNotASecret { source_name: String, kind: String },
+    #[error(
+        "{source_name}: holds {count} Secrets; give --reuse-from one, as `kubectl get secret NAME -o yaml` prints it"
+    )]
+    ReuseManySecrets { source_name: String, count: usize },
+    #[error(
+        "{source_name}: the Secret has no data key \"{key}\" (it has: {keys}); name the key with --secret-key or --for, or leave out --reuse-from once to start afresh"
+    )]
+    ReuseSecretKeyMissing {
+        source_name: String,
+        key: String,
+        keys: String,
+    },
+    #[error(
+        "{source_name}: the Secret's data key \"{key}\" is not base64; give --reuse-from the Secret as kubectl prints it"
+    )]
+    ReuseSecretNotBase64 { source_name: String, key: String },
+    #[error(
+        "{source_name}: more than {max} bytes, too much for a Secret or the file it holds; check what --reuse-from names"
+    )]
+    ReuseSourceTooLarge { source_name: String, max: usize },
 }

@@ -126,6 +126,10 @@ pub enum Failure {
     )]
     UsersNotFound { path: PathBuf, users: Vec<String> },
 
+    /// `delete --groups`: FILE was changed, then the group file could not be.
+    #[error("{0}")]
+    GroupsNotUpdated(Box<GroupsNotUpdated>),
+
     /// `check` found errors (or, with `--strict`, warnings); the findings
     /// themselves are already on stdout, as lines or in the JSON object.
     #[error(
@@ -136,9 +140,42 @@ pub enum Failure {
     )]
     CheckFailed { errors: usize, warnings: usize },
 
+    /// `sync --check`: FILE differs from the declared state; what differs
+    /// is already reported, one line per user (or in the JSON object).
+    #[error(
+        "{path}: not in the declared state ({added} to add, {updated} to update, {removed} to remove); nothing was changed; run the same htpass sync without --check to apply it"
+    )]
+    NotInDeclaredState {
+        path: PathBuf,
+        added: usize,
+        updated: usize,
+        removed: usize,
+    },
+
     /// Standard output failed for a reason other than a closed pipe.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] io::Error),
+}
+
+/// What [`Failure::GroupsNotUpdated`] says: which file changed, which did
+/// not and why, and `rerun`, the command that finishes the job.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{path} was changed ({} deleted), but {groups} was not: {}; \
+     to take them off its groups too, run: {rerun}",
+    users.join(", "),
+    // The interrupt's own words ("no file was changed") would be untrue.
+    if matches!(source, Error::Interrupted) { "interrupted before it was".to_owned() } else { source.to_string() },
+    path = path.display(),
+    groups = groups.display()
+)]
+pub struct GroupsNotUpdated {
+    pub path: PathBuf,
+    pub groups: PathBuf,
+    pub users: Vec<String>,
+    pub rerun: String,
+    #[source]
+    pub source: Error,
 }
 
 /// `1 error`, `2 errors`.
@@ -179,6 +216,32 @@ mod tests {
             two.to_string().contains("users bob, carol not found"),
             "{two}"
         );
+    }
+
+    #[test]
+    fn a_group_file_left_unchanged_after_file_changed_is_said_so() {
+        let failure = |source| {
+            Failure::GroupsNotUpdated(Box::new(GroupsNotUpdated {
+                path: "users".into(),
+                groups: "groups".into(),
+                users: vec!["bob".into()],
+                rerun: "htpass delete users bob --groups groups --ignore-missing".into(),
+                source,
+            }))
+            .to_string()
+        };
+        let interrupted = failure(Error::Interrupted);
+        assert!(
+            interrupted.starts_with(
+                "users was changed (bob deleted), but groups was not: interrupted before it was;"
+            ),
+            "{interrupted}"
+        );
+        assert!(
+            !interrupted.contains("no file was changed"),
+            "{interrupted}"
+        );
+        assert!(interrupted.ends_with("--ignore-missing"), "{interrupted}");
     }
 
     #[test]

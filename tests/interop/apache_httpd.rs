@@ -11,8 +11,8 @@ use super::server::{self, RunningServer};
 use super::writers::{Writer, write_file};
 use crate::util::TestDir;
 
-const APACHE2: &str = "/usr/sbin/apache2";
-const MODULES: &str = "/usr/lib/apache2/modules";
+pub(super) const APACHE2: &str = "/usr/sbin/apache2";
+pub(super) const MODULES: &str = "/usr/lib/apache2/modules";
 
 /// The protected file.
 const PROTECTED: &str = "/protected.txt";
@@ -135,4 +135,9 @@ fn apache_httpd_reads_apache_htpasswd_files() {
 #[test]
 fn apache_httpd_refuses_hand_built_ssha_and_plain_scheme_lines() {
     apache_httpd_reads(Writer::HandBuilt);
+}
+
+#[test]
+fn apache_httpd_reads_mkpasswd_yescrypt_lines() {
+    apache_httpd_reads(Writer::Mkpasswd);
 }
