@@ -22,6 +22,7 @@ mod locks;
 mod man;
 mod messages;
 mod mounts;
+mod packaging;
 mod properties;
 mod secrets;
 mod util;
