@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('hash', 'hash', [CompletionResultType]::ParameterValue, 'Print a hash, or a USER:HASH line, without touching any file')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Lint a file for the servers that will read it (exit 7 on an error)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON')
+            [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage Apache group files (AuthGroupFile, Require group)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -99,6 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             break
         }
         'htpass;delete' {
+            [CompletionResult]::new('--groups', '--groups', [CompletionResultType]::ParameterName, 'Also take the users off every group of this group file (after FILE is changed)')
             [CompletionResult]::new('--ignore-missing', '--ignore-missing', [CompletionResultType]::ParameterName, 'Delete the users that exist and only report the others (exit 0)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
@@ -148,6 +150,7 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('--require', '--require', [CompletionResultType]::ParameterName, 'Fail on any entry not of this algorithm')
             [CompletionResult]::new('--min-cost', '--min-cost', [CompletionResultType]::ParameterName, 'Warn about bcrypt entries below this cost')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print the findings')
+            [CompletionResult]::new('--groups', '--groups', [CompletionResultType]::ParameterName, 'Also check this Apache group file: each member must have an entry in FILE, each line must read in Apache as it looks (errors)')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Fail (exit 7) on warnings too')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -169,6 +172,70 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'htpass;group' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add users to a group; creates the group, and GROUPFILE, if missing')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take users off a group (a user not in it changes nothing)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a group: every line of it')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the groups, or the members of GROUP, one a line')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'htpass;group;add' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'htpass;group;remove' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'htpass;group;delete' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'htpass;group;list' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print them')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'htpass;group;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add users to a group; creates the group, and GROUPFILE, if missing')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take users off a group (a user not in it changes nothing)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a group: every line of it')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the groups, or the members of GROUP, one a line')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'htpass;group;help;add' {
+            break
+        }
+        'htpass;group;help;remove' {
+            break
+        }
+        'htpass;group;help;delete' {
+            break
+        }
+        'htpass;group;help;list' {
+            break
+        }
+        'htpass;group;help;help' {
+            break
+        }
         'htpass;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -185,6 +252,7 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('hash', 'hash', [CompletionResultType]::ParameterValue, 'Print a hash, or a USER:HASH line, without touching any file')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Lint a file for the servers that will read it (exit 7 on an error)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON')
+            [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage Apache group files (AuthGroupFile, Require group)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -211,6 +279,25 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             break
         }
         'htpass;help;export' {
+            break
+        }
+        'htpass;help;group' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Add users to a group; creates the group, and GROUPFILE, if missing')
+            [CompletionResult]::new('remove', 'remove', [CompletionResultType]::ParameterValue, 'Take users off a group (a user not in it changes nothing)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a group: every line of it')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the groups, or the members of GROUP, one a line')
+            break
+        }
+        'htpass;help;group;add' {
+            break
+        }
+        'htpass;help;group;remove' {
+            break
+        }
+        'htpass;help;group;delete' {
+            break
+        }
+        'htpass;help;group;list' {
             break
         }
         'htpass;help;completions' {

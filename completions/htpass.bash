@@ -34,6 +34,9 @@ _htpass() {
             htpass,export)
                 cmd="htpass__subcmd__export"
                 ;;
+            htpass,group)
+                cmd="htpass__subcmd__group"
+                ;;
             htpass,hash)
                 cmd="htpass__subcmd__hash"
                 ;;
@@ -45,6 +48,36 @@ _htpass() {
                 ;;
             htpass,verify)
                 cmd="htpass__subcmd__verify"
+                ;;
+            htpass__subcmd__group,add)
+                cmd="htpass__subcmd__group__subcmd__add"
+                ;;
+            htpass__subcmd__group,delete)
+                cmd="htpass__subcmd__group__subcmd__delete"
+                ;;
+            htpass__subcmd__group,help)
+                cmd="htpass__subcmd__group__subcmd__help"
+                ;;
+            htpass__subcmd__group,list)
+                cmd="htpass__subcmd__group__subcmd__list"
+                ;;
+            htpass__subcmd__group,remove)
+                cmd="htpass__subcmd__group__subcmd__remove"
+                ;;
+            htpass__subcmd__group__subcmd__help,add)
+                cmd="htpass__subcmd__group__subcmd__help__subcmd__add"
+                ;;
+            htpass__subcmd__group__subcmd__help,delete)
+                cmd="htpass__subcmd__group__subcmd__help__subcmd__delete"
+                ;;
+            htpass__subcmd__group__subcmd__help,help)
+                cmd="htpass__subcmd__group__subcmd__help__subcmd__help"
+                ;;
+            htpass__subcmd__group__subcmd__help,list)
+                cmd="htpass__subcmd__group__subcmd__help__subcmd__list"
+                ;;
+            htpass__subcmd__group__subcmd__help,remove)
+                cmd="htpass__subcmd__group__subcmd__help__subcmd__remove"
                 ;;
             htpass__subcmd__help,add)
                 cmd="htpass__subcmd__help__subcmd__add"
@@ -64,6 +97,9 @@ _htpass() {
             htpass__subcmd__help,export)
                 cmd="htpass__subcmd__help__subcmd__export"
                 ;;
+            htpass__subcmd__help,group)
+                cmd="htpass__subcmd__help__subcmd__group"
+                ;;
             htpass__subcmd__help,hash)
                 cmd="htpass__subcmd__help__subcmd__hash"
                 ;;
@@ -76,6 +112,18 @@ _htpass() {
             htpass__subcmd__help,verify)
                 cmd="htpass__subcmd__help__subcmd__verify"
                 ;;
+            htpass__subcmd__help__subcmd__group,add)
+                cmd="htpass__subcmd__help__subcmd__group__subcmd__add"
+                ;;
+            htpass__subcmd__help__subcmd__group,delete)
+                cmd="htpass__subcmd__help__subcmd__group__subcmd__delete"
+                ;;
+            htpass__subcmd__help__subcmd__group,list)
+                cmd="htpass__subcmd__help__subcmd__group__subcmd__list"
+                ;;
+            htpass__subcmd__help__subcmd__group,remove)
+                cmd="htpass__subcmd__help__subcmd__group__subcmd__remove"
+                ;;
             *)
                 ;;
         esac
@@ -83,7 +131,7 @@ _htpass() {
 
     case "${cmd}" in
         htpass)
-            opts="-h -V --help --version create add verify delete list hash check export completions help"
+            opts="-h -V --help --version create add verify delete list hash check export group completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,7 +215,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__check)
-            opts="-h -V --for --require --min-cost --strict --format --help --version"
+            opts="-h -V --for --require --min-cost --strict --format --groups --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -187,6 +235,10 @@ _htpass() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "line json" -- "${cur}"))
+                    return 0
+                    ;;
+                --groups)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -277,12 +329,16 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__delete)
-            opts="-h -V --ignore-missing --help --version"
+            opts="-h -V --ignore-missing --groups --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --groups)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -325,6 +381,164 @@ _htpass() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group)
+            opts="-h -V --help --version add remove delete list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__add)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__delete)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help)
+            opts="add remove delete list help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__help__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__list)
+            opts="-h -V --format --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "line json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__group__subcmd__remove)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -423,7 +637,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__help)
-            opts="create add verify delete list hash check export completions help"
+            opts="create add verify delete list hash check export group completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -509,6 +723,76 @@ _htpass() {
         htpass__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__help__subcmd__group)
+            opts="add remove delete list"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__help__subcmd__group__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__help__subcmd__group__subcmd__delete)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__help__subcmd__group__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__help__subcmd__group__subcmd__remove)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -30,6 +30,7 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand hash 'Print a hash, or a USER:HASH line, without touching any file'
             cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
             cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
+            cand group 'Manage Apache group files (AuthGroupFile, Require group)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -92,6 +93,7 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand --version 'Print version'
         }
         &'htpass;delete'= {
+            cand --groups 'Also take the users off every group of this group file (after FILE is changed)'
             cand --ignore-missing 'Delete the users that exist and only report the others (exit 0)'
             cand -h 'Print help'
             cand --help 'Print help'
@@ -138,6 +140,7 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand --require 'Fail on any entry not of this algorithm'
             cand --min-cost 'Warn about bcrypt entries below this cost'
             cand --format 'How to print the findings'
+            cand --groups 'Also check this Apache group file: each member must have an entry in FILE, each line must read in Apache as it looks (errors)'
             cand --strict 'Fail (exit 7) on warnings too'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -157,6 +160,59 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'htpass;group'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand add 'Add users to a group; creates the group, and GROUPFILE, if missing'
+            cand remove 'Take users off a group (a user not in it changes nothing)'
+            cand delete 'Delete a group: every line of it'
+            cand list 'List the groups, or the members of GROUP, one a line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'htpass;group;add'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;group;remove'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;group;delete'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;group;list'= {
+            cand --format 'How to print them'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'htpass;group;help'= {
+            cand add 'Add users to a group; creates the group, and GROUPFILE, if missing'
+            cand remove 'Take users off a group (a user not in it changes nothing)'
+            cand delete 'Delete a group: every line of it'
+            cand list 'List the groups, or the members of GROUP, one a line'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'htpass;group;help;add'= {
+        }
+        &'htpass;group;help;remove'= {
+        }
+        &'htpass;group;help;delete'= {
+        }
+        &'htpass;group;help;list'= {
+        }
+        &'htpass;group;help;help'= {
+        }
         &'htpass;completions'= {
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -172,6 +228,7 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand hash 'Print a hash, or a USER:HASH line, without touching any file'
             cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
             cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
+            cand group 'Manage Apache group files (AuthGroupFile, Require group)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -190,6 +247,20 @@ set edit:completion:arg-completer[htpass] = {|@words|
         &'htpass;help;check'= {
         }
         &'htpass;help;export'= {
+        }
+        &'htpass;help;group'= {
+            cand add 'Add users to a group; creates the group, and GROUPFILE, if missing'
+            cand remove 'Take users off a group (a user not in it changes nothing)'
+            cand delete 'Delete a group: every line of it'
+            cand list 'List the groups, or the members of GROUP, one a line'
+        }
+        &'htpass;help;group;add'= {
+        }
+        &'htpass;help;group;remove'= {
+        }
+        &'htpass;help;group;delete'= {
+        }
+        &'htpass;help;group;list'= {
         }
         &'htpass;help;completions'= {
         }

@@ -159,4 +159,48 @@ pub enum Error {
         "the Secret would hold {len} bytes, but Kubernetes takes at most {max}; split the users over several files"
     )]
     SecretTooLarge { len: usize, max: usize },
+
+    // Group files (`htpass group`, `--groups`): see `crate::group`.
+    /// A group name being written that Apache would read as another.
+    #[error("the group name {reason}; choose a name without it")]
+    GroupNameIllegal { reason: &'static str },
+    #[error(
+        "the group name contains {}, which a person cannot see; type the name again without it",
+        crate::username::describe(*character)
+    )]
+    GroupNameInvisible { character: char },
+    /// A group name looked up that no line of a group file can hold.
+    #[error(
+        "no group can have this name: it {reason}; `htpass group list GROUPFILE` shows the groups"
+    )]
+    GroupNameNeverInFile { reason: &'static str },
+    /// A member being added that Apache would not read back as this user.
+    #[error("user {user} cannot be written as a group member: the name {reason}")]
+    GroupMemberIllegal { user: String, reason: &'static str },
+    #[error(
+        "{path}: no such group file; `htpass group add {path} GROUP USER` creates it (check the path)"
+    )]
+    GroupFileNotFound { path: PathBuf },
+    #[error("no group {group} in {path}; `htpass group list {path}` shows its groups")]
+    GroupNotFound { path: PathBuf, group: String },
+    /// A line of a group file that Apache would not read as it looks; the
+    /// file is left as it is.
+    #[error("{path}: line {line} {problem} (the file was left unchanged)")]
+    InvalidGroupFile {
+        path: PathBuf,
+        line: u64,
+        problem: &'static str,
+    },
+    /// A change that would make a group line longer than Apache reads.
+    #[error(
+        "{path}: line {line} would be {len} bytes long, more than the 16777215 bytes Apache reads \
+         (it would ignore that line and every line after it); move some members to a second line \
+         of the group by hand (Apache takes the lines of a group together), then run again \
+         (the file was left unchanged)"
+    )]
+    GroupLineTooLong {
+        path: PathBuf,
+        line: u64,
+        len: usize,
+    },
 }

@@ -10,7 +10,9 @@
 //! | [`secret`] | [`Password`]: zeroized, never printed, compared in constant time |
 //! | [`username`] | [`Username`]: the rules a user name must meet, in one place |
 //! | [`file`](mod@file) | streaming, byte-preserving reading and editing of htpasswd lines |
+//! | [`check`](mod@check) | lint: how each server will read a file (the server table, per-line findings, the duplicate finder) |
 //! | [`store`] | safe updates: lock, temp file, fsync, rename; in place from a recovery copy where FILE cannot be renamed over |
+//! | [`group`] | Apache group files (`AuthGroupFile`), read as Apache reads them, changed through the store |
 //! | [`batch`] | many `user:password` lines, checked first, hashed on every core |
 //! | [`render`] | a file or an entry for where it goes: compose, Kubernetes Secret |
 //! | [`interrupt`] | abandoning a change cleanly when the user interrupts |
@@ -27,8 +29,10 @@
 #![forbid(unsafe_code)]
 
 pub mod batch;
+pub mod check;
 pub mod error;
 pub mod file;
+pub mod group;
 pub mod hash;
 pub mod interrupt;
 pub mod render;

@@ -221,6 +221,24 @@ pub fn escape_for_terminal(bytes: &[u8]) -> String {
     out
 }
 
+/// `bytes` (a name, a path) as one word a shell reads back to the same
+/// bytes, for a command a message tells the user to run: as it is when it
+/// holds only characters no shell treats specially, else in bash's
+/// `$'...'` with the escapes of [`escape_for_terminal`] (a `'` as `\'`).
+pub fn shell_word(bytes: &[u8]) -> String {
+    let plain = bytes
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b"._/@%+=:,-".contains(&b));
+    if plain && !bytes.is_empty() {
+        // Printable ASCII is UTF-8; the empty Err arm is never taken.
+        return std::str::from_utf8(bytes).unwrap_or_default().to_owned();
+    }
+    if bytes.is_empty() {
+        return "''".to_owned();
+    }
+    format!("$'{}'", escape_for_terminal(bytes).replace('\'', "\\'"))
+}
+
 /// [`escape_for_terminal`], appended to `out`: for callers that show many
 /// names (`list`) and reuse one buffer. A printable ASCII name, almost every
 /// name, is copied after one pass over its bytes; in any other, the runs
@@ -554,6 +572,28 @@ mod tests {
             proptest::prop_assert!(!shown.starts_with(char::is_whitespace));
             proptest::prop_assert!(!shown.ends_with(char::is_whitespace));
         }
+    }
+
+    #[test]
+    fn shell_words_read_back_in_bash() {
+        for name in [
+            &b"alice"[..],
+            b"DOMAIN\\bob",
+            b"o'brien",
+            b"two words",
+            b"a\tb",
+            b"caf\xe9",
+            b"",
+            b"-x",
+        ] {
+            let word = shell_word(name);
+            let output = std::process::Command::new("bash")
+                .args(["-c", &format!("printf %s {word}")])
+                .output()
+                .expect("bash is needed: apt-get install bash");
+            assert_eq!(output.stdout, name, "{word}");
+        }
+        assert_eq!(shell_word(b"auth/httpd.groups"), "auth/httpd.groups");
     }
 
     #[test]

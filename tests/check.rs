@@ -422,6 +422,154 @@ fn require_bcrypt_makes_any_other_entry_an_error() {
     assert_eq!(run.finding("users", 4, "cost 5").severity, "warning");
 }
 
+// ------------------------------------------------------------------ hash shapes
+
+/// Issue 11 item 8: hashes every server rejects passed `check`.
+#[test]
+fn malformed_hashes_are_errors_on_their_lines() {
+    let file = format!(
+        "ok:{BCRYPT}\na:$2y$10$short\nb:$2y$03${}\nc:$apr1$\nd:$5$rounds=abc$salt$91jbbRmcYT8qeUwLEeHlAI83KRLC3jXV/8LMM2QWYW7\ne:{{SHA}}GpHWL3ymc5liWkNopqtdSjuqYH\n",
+        &BCRYPT[7..]
+    );
+    let run = check(&file, &[]);
+    assert_eq!(run.code, Some(7), "{}", run.stdout);
+    for (line, user, says) in [
+        (2, "a", "is shorter than 60 characters"),
+        (3, "b", "its cost is not two digits from 04 to 31"),
+        (4, "c", "ends after the salt"),
+        (5, "d", "its rounds= is not a number from 1000 to 999999999"),
+        (6, "e", "is not 28 characters after {SHA}"),
+    ] {
+        let found = run.finding("users", line, "malformed");
+        assert_eq!(found.severity, "error");
+        assert!(
+            found
+                .reason
+                .starts_with(&format!("user {user}: malformed ")),
+            "{}",
+            found.reason
+        );
+        assert!(found.reason.contains(says), "{}", found.reason);
+        assert!(
+            found
+                .reason
+                .contains(&format!("so user {user} cannot log in")),
+            "{}",
+            found.reason
+        );
+    }
+    // Envoy checks the length of a {SHA} hash when it loads the file.
+    assert!(
+        run.finding("users", 6, "malformed")
+            .reason
+            .contains("Envoy refuses the whole file")
+    );
+    assert_eq!(run.findings("users").len(), 5, "{}", run.stdout);
+    let value = check(&file, &["--format", "json"]).json();
+    let codes: Vec<&str> = value["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["malformed-hash"; 5]);
+}
+
+#[test]
+fn unsupported_schemes_are_named_not_called_plain_text() {
+    let file = "a:{SSHA256}c2FsdGVkIGhhc2g=\nb:{SMD5}c2FsdGVkIGhhc2g=\nc:_J9..UKsmpP1cqbJu1MM\n";
+    let run = check(file, &[]);
+    assert_eq!(run.code, Some(7), "{}", run.stdout);
+    for (line, scheme) in [(1, "{SSHA256}"), (2, "{SMD5}")] {
+        let found = run.finding("users", line, "unsupported scheme");
+        assert_eq!(found.severity, "error");
+        assert!(
+            found
+                .reason
+                .contains(&format!("unsupported scheme {scheme} (salted "))
+                && found
+                    .reason
+                    .contains("no server that reads htpasswd files verifies it"),
+            "{}",
+            found.reason
+        );
+    }
+    // BSDi's crypt: nginx and Apache httpd verify it through libxcrypt.
+    let bsdi = run.finding("users", 3, "_ (BSDi extended DES crypt)");
+    assert_eq!(bsdi.severity, "warning");
+    assert!(
+        bsdi.reason.contains("htpass cannot verify it"),
+        "{}",
+        bsdi.reason
+    );
+    assert!(!run.stdout.contains("plain"), "{}", run.stdout);
+    assert!(!run.stdout.contains("clear text"), "{}", run.stdout);
+    let registry = check(file, &["--for", "registry"]);
+    assert_eq!(
+        registry.finding("users", 3, "unsupported scheme").severity,
+        "error"
+    );
+}
+
+#[test]
+fn a_cost_that_makes_each_login_take_seconds_is_a_warning() {
+    let file = format!(
+        "a:$2y$31${}\nb:$6$rounds=999999999$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.\nc:$2y$15${}\n",
+        &BCRYPT[7..],
+        &BCRYPT[7..]
+    );
+    let run = check(&file, &[]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let bcrypt = run.finding("users", 1, "bcrypt cost 31");
+    assert_eq!(bcrypt.severity, "warning");
+    assert!(
+        bcrypt.reason.contains("about 29 hours"),
+        "{}",
+        bcrypt.reason
+    );
+    assert!(bcrypt.reason.contains("lower --cost"), "{}", bcrypt.reason);
+    let sha = run.finding("users", 2, "rounds=999999999");
+    assert!(sha.reason.contains("about 4 minutes"), "{}", sha.reason);
+    assert!(sha.reason.contains("fewer --rounds"), "{}", sha.reason);
+    assert_eq!(
+        run.findings("users").len(),
+        2,
+        "cost 15 is fine: {}",
+        run.stdout
+    );
+    assert_eq!(check(&file, &["--strict"]).code, Some(7));
+}
+
+/// Traefik's `users` option is a comma-separated list; its usersFile is
+/// not, so a `,` in a name is a warning, not an error.
+#[test]
+fn check_for_traefik_warns_about_a_comma_in_a_user_name() {
+    let file = format!("ops,dev:{BCRYPT}\nalice:{BCRYPT}\n");
+    let run = check(&file, &["--for", "traefik"]);
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    let found = run.finding("users", 1, "user ops,dev:");
+    assert_eq!(found.severity, "warning");
+    assert!(
+        found.reason.contains("Traefik splits its inline user list"),
+        "{}",
+        found.reason
+    );
+    assert!(found.reason.contains("usersFile"), "{}", found.reason);
+    assert_eq!(run.findings("users").len(), 1);
+    assert_eq!(
+        check(&file, &["--for", "traefik", "--strict"]).code,
+        Some(7)
+    );
+    let nginx = check(&file, &["--for", "nginx", "--strict"]);
+    assert_eq!(nginx.code, Some(0), "{}", nginx.stdout);
+    let value = check(&file, &["--for", "traefik", "--format", "json"]).json();
+    assert_eq!(value["findings"][0]["code"], "separator-in-user");
+    assert_eq!(
+        value["findings"][0]["servers"],
+        serde_json::json!(["traefik"])
+    );
+}
+
 // ------------------------------------------------------------------ --for
 
 #[test]
@@ -621,7 +769,7 @@ fn duplicate_findings(run: &Run) -> Vec<(u64, String)> {
 
 #[test]
 fn duplicates_among_more_users_than_one_pass_keeps_are_found_exactly() {
-    // More users than `htpass::file::check::SIEVE_KEYS`, so the regular
+    // More users than `htpass::check::SIEVE_KEYS`, so the regular
     // file takes several ranges of fingerprints; duplicates at the first
     // and last lines, next to each other, and one user four times.
     const USERS: usize = 140_000;

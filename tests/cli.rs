@@ -830,6 +830,102 @@ fn verify_uses_the_first_entry_of_a_user_as_servers_do() {
         .code(0);
 }
 
+/// Issue 11 item 8: a stored entry nothing can verify is not a wrong
+/// password. The message names the user and the defect, never the hash,
+/// and no password is asked for.
+#[test]
+fn verify_of_a_malformed_entry_says_the_entry_is_malformed_not_the_password() {
+    let bcrypt_body = "ssOGIHxlFJ3nEy8BZ6Pfr.EoN7pBxKZdz49gfiz.JH3Y/K/xqrr3q";
+    for (stored, says) in [
+        ("$2y$10$short".to_owned(), "is shorter than 60 characters"),
+        (format!("$2y$03${bcrypt_body}"), "04 to 31"),
+        ("$apr1$".to_owned(), "ends after the salt"),
+        (
+            "$5$rounds=abc$salt$91jbbRmcYT8qeUwLEeHlAI83KRLC3jXV/8LMM2QWYW7".to_owned(),
+            "rounds=",
+        ),
+        ("{SHA}W6ph5Mm5Pz8GgiULbPgzG37".to_owned(), "28 characters"),
+    ] {
+        let dir = TestDir::new();
+        dir.write("users", format!("alice:{stored}\nbob:{stored}\n"));
+        // Empty standard input: the answer needs no password.
+        let assert = dir
+            .htpass()
+            .args(["verify", "users", "alice", "--password-stdin"])
+            .write_stdin("")
+            .assert()
+            .code(3)
+            .stdout("");
+        let stderr = stderr_of(&assert);
+        assert!(
+            stderr.starts_with("htpass: users: the stored entry of user alice is malformed"),
+            "{stored}: {stderr}"
+        );
+        assert!(stderr.contains(says), "{stored}: {stderr}");
+        assert!(
+            stderr.contains("no password can be checked against it"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("set a new password with `htpass add users alice`"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("does not match"), "{stderr}");
+        if stored.len() > 16 {
+            assert!(!stderr.contains(&stored[7..]), "no hash text: {stderr}");
+        }
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
+#[test]
+fn verify_of_an_unsupported_scheme_names_the_scheme() {
+    for (stored, scheme, servers) in [
+        (
+            "{SSHA256}c2FsdGVkIGhhc2g=",
+            "{SSHA256} (salted SHA-256)",
+            "no server that reads htpasswd files verifies it either",
+        ),
+        ("{SMD5}c2FsdGVkIGhhc2g=", "{SMD5} (salted MD5)", "either"),
+        (
+            "$y$j9T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA",
+            "$y$ (yescrypt)",
+            "nginx and Apache httpd verify it through the system crypt(3)",
+        ),
+        (
+            "_J9..UKsmpP1cqbJu1MM",
+            "_ (BSDi extended DES crypt)",
+            "crypt(3)",
+        ),
+    ] {
+        let dir = TestDir::new();
+        dir.write("users", format!("alice:{stored}\n"));
+        let assert = dir
+            .htpass()
+            .args([
+                "verify",
+                "users",
+                "alice",
+                "--password-stdin",
+                "--allow-plain",
+            ])
+            .write_stdin("pw\n")
+            .assert()
+            .code(3);
+        let stderr = stderr_of(&assert);
+        assert!(
+            stderr.starts_with(&format!(
+                "htpass: users: the stored entry of user alice uses {scheme}, a scheme htpass cannot verify"
+            )),
+            "{stderr}"
+        );
+        assert!(stderr.contains(servers), "{stderr}");
+        assert!(stderr.contains("`htpass add users alice`"), "{stderr}");
+        assert!(!stderr.contains("plain text"), "{stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+}
+
 // ------------------------------------------------------------------ delete
 
 #[test]

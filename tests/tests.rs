@@ -12,6 +12,7 @@ mod faults;
 mod foreign_files;
 mod generated;
 mod golden;
+mod group;
 mod hostile;
 mod htpasswd;
 mod htpasswd_differential;

@@ -1,8 +1,8 @@
-//! `hash::detect` on arbitrary bytes: never panics, and what it reports fits
-//! the bytes it was given.
+//! `hash::detect` and `hash::inspect` on arbitrary bytes: never panic, and
+//! what they report fits the bytes they were given.
 #![no_main]
 
-use htpass::hash::{self, Algorithm, Params, Scheme};
+use htpass::hash::{self, Algorithm, Params, Scheme, Shape};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -25,7 +25,13 @@ fuzz_target!(|data: &[u8]| {
         Scheme::Ssha => assert!(data.starts_with(b"{SSHA}")),
         Scheme::PlainTagged => assert!(data.starts_with(b"{PLAIN}")),
         Scheme::DesCrypt => assert_eq!(data.len(), 13),
+        Scheme::Unsupported(row) => assert_eq!(scheme.name(), row.name),
         Scheme::BarePlain => assert_eq!(scheme.cost(), None),
+    }
+    let shape = hash::inspect(data);
+    assert_eq!(shape.scheme(), scheme);
+    if let Shape::Malformed { defect, .. } = shape {
+        let _ = defect.to_string();
     }
     for algorithm in Algorithm::ALL {
         let _ = hash::matches_params(data, &Params::default_for(algorithm));

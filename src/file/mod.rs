@@ -18,7 +18,7 @@
 //! - put a hash into an error or a `Debug` string (a `{PLAIN}` "hash" is a
 //!   password).
 
-pub mod check;
+mod scan;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -539,7 +539,7 @@ pub fn upsert_many<W: Write>(
             match &only {
                 Some(finder) => {
                     if malformed == MalformedLines::Reject
-                        && let Some(line) = first_malformed(block, &mut number)
+                        && let Some(line) = scan::first_malformed(block, &mut number)
                     {
                         on_malformed(malformed, path, line)?;
                     }
@@ -655,34 +655,6 @@ where
         }
         Ok(())
     }
-}
-
-/// Counts the lines of `block` (whole lines) into `number`, and returns the
-/// number of the first that [`classify`] calls [`LineKind::Malformed`]:
-/// one without `:` that is neither blank nor a comment. Cheaper than
-/// classifying each line: most lines are `user:hash`, where a search for
-/// `:` or the line's end stops at the colon and one for the end follows.
-fn first_malformed(block: &[u8], number: &mut u64) -> Option<u64> {
-    let mut start = 0;
-    while start < block.len() {
-        *number += 1;
-        let rest = &block[start..];
-        let (end, has_colon) = match memchr::memchr2(b':', b'\n', rest) {
-            Some(colon) if rest[colon] == b':' => {
-                let end =
-                    memchr::memchr(b'\n', &rest[colon..]).map_or(rest.len(), |i| colon + i + 1);
-                (end, true)
-            }
-            Some(newline) => (newline + 1, false),
-            None => (rest.len(), false),
-        };
-        // A line with a colon is an entry or a comment, never malformed.
-        if !has_colon && classify(&rest[..end]) == LineKind::Malformed {
-            return Some(*number);
-        }
-        start += end;
-    }
-    None
 }
 
 /// The lines of `block` that start, after white space, with `finder`'s

@@ -95,6 +95,17 @@ impl From<&Error> for Exit {
             // A command-line choice (-a plain) that cannot go with the format.
             Error::PlainHashUnfit { .. } => Exit::Usage,
             Error::BatchLineTooLong { .. } | Error::SecretTooLarge { .. } => Exit::TooLong,
+            // Group files: a name as a user name (6), a missing group as a
+            // missing user (6), a file Apache would misread as an htpasswd
+            // file that is not one (7), a line too long as a value (5).
+            Error::GroupNameIllegal { .. }
+            | Error::GroupNameInvisible { .. }
+            | Error::GroupNameNeverInFile { .. }
+            | Error::GroupMemberIllegal { .. }
+            | Error::GroupNotFound { .. } => Exit::BadUser,
+            Error::GroupFileNotFound { .. } => Exit::FileAccess,
+            Error::InvalidGroupFile { .. } => Exit::InvalidFile,
+            Error::GroupLineTooLong { .. } => Exit::TooLong,
         }
     }
 }
@@ -115,12 +126,19 @@ impl From<&Failure> for Exit {
             | Failure::Stdout(_) => Exit::FileAccess,
             Failure::PasswordLineTooLong { .. } => Exit::TooLong,
             // Apache exits 3 when the two prompts differ, as for a mismatch.
-            Failure::PromptsDiffer | Failure::Mismatch { .. } | Failure::PlainNotAllowed { .. } => {
-                Exit::Mismatch
-            }
+            // A stored entry nothing can verify is a failure of the
+            // verification, not of the file (which stays a valid htpasswd
+            // file): 3, as Apache's `htpasswd -v` answers it.
+            Failure::PromptsDiffer
+            | Failure::Mismatch { .. }
+            | Failure::PlainNotAllowed { .. }
+            | Failure::MalformedEntry { .. }
+            | Failure::UnsupportedEntry { .. } => Exit::Mismatch,
             Failure::Interrupted => Exit::Interrupted,
             Failure::UserNotFound { .. } | Failure::UsersNotFound { .. } => Exit::BadUser,
             Failure::CheckFailed { .. } => Exit::InvalidFile,
+            // The second file's update failed as its error says.
+            Failure::GroupsNotUpdated(failed) => Exit::from(&failed.source),
         }
     }
 }
@@ -130,7 +148,7 @@ mod tests {
     use std::io;
 
     use super::*;
-    use crate::frontend::failure::SET_OPTIONS;
+    use crate::frontend::failure::{GroupsNotUpdated, SET_OPTIONS};
 
     fn io_error() -> io::Error {
         io::Error::from(io::ErrorKind::PermissionDenied)
@@ -233,6 +251,18 @@ mod tests {
             Failure::PromptsDiffer,
             Failure::Mismatch { user: "a".into() },
             Failure::PlainNotAllowed { user: "a".into() },
+            Failure::MalformedEntry {
+                path: "f".into(),
+                user: "a".into(),
+                scheme: "bcrypt",
+                defect: "its cost is not two digits from 04 to 31".into(),
+            },
+            Failure::UnsupportedEntry {
+                path: "f".into(),
+                user: "a".into(),
+                scheme: "{SSHA256} (salted SHA-256)",
+                servers: "no server that reads htpasswd files verifies it either".into(),
+            },
         ] {
             assert_eq!(Exit::from(&failure), Exit::Mismatch, "{failure}");
         }
@@ -381,6 +411,80 @@ mod tests {
         };
         assert_eq!(Exit::from(&named), Exit::BadUser);
         assert_eq!(Exit::from(&Error::PlainHashUnfit { unfit }), Exit::Usage);
+    }
+
+    #[test]
+    fn group_files() {
+        for (error, exit) in [
+            (Error::GroupNameIllegal { reason: "r" }, Exit::BadUser),
+            (
+                Error::GroupNameInvisible {
+                    character: '\u{200b}',
+                },
+                Exit::BadUser,
+            ),
+            (Error::GroupNameNeverInFile { reason: "r" }, Exit::BadUser),
+            (
+                Error::GroupMemberIllegal {
+                    user: "a b".into(),
+                    reason: "r",
+                },
+                Exit::BadUser,
+            ),
+            (
+                Error::GroupNotFound {
+                    path: "g".into(),
+                    group: "pusher".into(),
+                },
+                Exit::BadUser,
+            ),
+            (
+                Error::GroupFileNotFound { path: "g".into() },
+                Exit::FileAccess,
+            ),
+            (
+                Error::InvalidGroupFile {
+                    path: "g".into(),
+                    line: 2,
+                    problem: "p",
+                },
+                Exit::InvalidFile,
+            ),
+            (
+                Error::GroupLineTooLong {
+                    path: "g".into(),
+                    line: 1,
+                    len: 16_777_216,
+                },
+                Exit::TooLong,
+            ),
+        ] {
+            assert_eq!(Exit::from(&error), exit, "{error}");
+        }
+        let second_file_failed = |source| {
+            Failure::GroupsNotUpdated(Box::new(GroupsNotUpdated {
+                path: "f".into(),
+                groups: "g".into(),
+                users: vec!["bob".into()],
+                rerun: "htpass delete f bob --groups g --ignore-missing".into(),
+                source,
+            }))
+        };
+        assert_eq!(
+            Exit::from(&second_file_failed(Error::LockTimeout {
+                path: "g".into(),
+                seconds: 1.0
+            })),
+            Exit::FileAccess
+        );
+        assert_eq!(
+            Exit::from(&second_file_failed(Error::InvalidGroupFile {
+                path: "g".into(),
+                line: 1,
+                problem: "p"
+            })),
+            Exit::InvalidFile
+        );
     }
 
     #[test]

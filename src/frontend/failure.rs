@@ -95,6 +95,28 @@ pub enum Failure {
         "the password does not match for user {user} as servers check it: the entry is plain text, which Apache on Linux, nginx and the Docker registry reject; pass --allow-plain to compare it as plain text, or store a hash with `htpass add`"
     )]
     PlainNotAllowed { user: String },
+    /// A stored hash of a scheme htpass verifies, in a shape nothing can
+    /// verify (`hash::inspect`): no password is to blame.
+    #[error(
+        "{path}: the stored entry of user {user} is malformed ({scheme} hash: {defect}), so no password can be checked against it (`htpass check {path}` says which servers refuse it); set a new password with `htpass add {path} {user}`"
+    )]
+    MalformedEntry {
+        path: PathBuf,
+        user: String,
+        scheme: &'static str,
+        defect: String,
+    },
+    /// A stored hash of a scheme htpass recognises and cannot verify.
+    #[error(
+        "{path}: the stored entry of user {user} uses {scheme}, a scheme htpass cannot verify ({servers}); to check it with htpass, set a new password with `htpass add {path} {user}`"
+    )]
+    UnsupportedEntry {
+        path: PathBuf,
+        user: String,
+        scheme: &'static str,
+        /// Who does verify it, if anyone.
+        servers: String,
+    },
     #[error("{path}: user {user} not found; see the users with `htpass list {path}`")]
     UserNotFound { path: PathBuf, user: String },
     /// `delete` of users that are not in the file (and no `--ignore-missing`).
@@ -103,6 +125,10 @@ pub enum Failure {
         users_phrase(users)
     )]
     UsersNotFound { path: PathBuf, users: Vec<String> },
+
+    /// `delete --groups`: FILE was changed, then the group file could not be.
+    #[error("{0}")]
+    GroupsNotUpdated(Box<GroupsNotUpdated>),
 
     /// `check` found errors (or, with `--strict`, warnings); the findings
     /// themselves are already on stdout, as lines or in the JSON object.
@@ -117,6 +143,27 @@ pub enum Failure {
     /// Standard output failed for a reason other than a closed pipe.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] io::Error),
+}
+
+/// What [`Failure::GroupsNotUpdated`] says: which file changed, which did
+/// not and why, and `rerun`, the command that finishes the job.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{path} was changed ({} deleted), but {groups} was not: {}; \
+     to take them off its groups too, run: {rerun}",
+    users.join(", "),
+    // The interrupt's own words ("no file was changed") would be untrue.
+    if matches!(source, Error::Interrupted) { "interrupted before it was".to_owned() } else { source.to_string() },
+    path = path.display(),
+    groups = groups.display()
+)]
+pub struct GroupsNotUpdated {
+    pub path: PathBuf,
+    pub groups: PathBuf,
+    pub users: Vec<String>,
+    pub rerun: String,
+    #[source]
+    pub source: Error,
 }
 
 /// `1 error`, `2 errors`.
@@ -157,6 +204,32 @@ mod tests {
             two.to_string().contains("users bob, carol not found"),
             "{two}"
         );
+    }
+
+    #[test]
+    fn a_group_file_left_unchanged_after_file_changed_is_said_so() {
+        let failure = |source| {
+            Failure::GroupsNotUpdated(Box::new(GroupsNotUpdated {
+                path: "users".into(),
+                groups: "groups".into(),
+                users: vec!["bob".into()],
+                rerun: "htpass delete users bob --groups groups --ignore-missing".into(),
+                source,
+            }))
+            .to_string()
+        };
+        let interrupted = failure(Error::Interrupted);
+        assert!(
+            interrupted.starts_with(
+                "users was changed (bob deleted), but groups was not: interrupted before it was;"
+            ),
+            "{interrupted}"
+        );
+        assert!(
+            !interrupted.contains("no file was changed"),
+            "{interrupted}"
+        );
+        assert!(interrupted.ends_with("--ignore-missing"), "{interrupted}");
     }
 
     #[test]

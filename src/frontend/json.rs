@@ -37,6 +37,55 @@ impl<'a> Object<'a> {
         }
     }
 
+    /// An array of text from bytes, and, when any item is not UTF-8,
+    /// `KEY_base64`: an array of every item's exact bytes, in the same order.
+    pub fn bytes_array<V: AsRef<[u8]>>(&mut self, key: &str, values: &[V]) -> &mut Self {
+        self.key(key);
+        self.out.push(b'[');
+        for (i, value) in values.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            push_string(self.out, &String::from_utf8_lossy(value.as_ref()));
+        }
+        self.out.push(b']');
+        if values
+            .iter()
+            .any(|value| std::str::from_utf8(value.as_ref()).is_err())
+        {
+            self.key(&format!("{key}_base64"));
+            self.out.push(b'[');
+            for (i, value) in values.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(b',');
+                }
+                let exact = base64::engine::general_purpose::STANDARD.encode(value.as_ref());
+                push_string(self.out, &exact);
+            }
+            self.out.push(b']');
+        }
+        self
+    }
+
+    /// A number field (a line number, a count).
+    pub fn integer(&mut self, key: &str, value: u64) -> &mut Self {
+        self.raw(key, &value.to_string())
+    }
+
+    /// A field whose value is JSON already rendered (an array of objects
+    /// made with [`Object`]); the caller vouches that it is valid.
+    pub fn rendered(&mut self, key: &str, json: &[u8]) -> &mut Self {
+        self.key(key);
+        self.out.extend_from_slice(json);
+        self
+    }
+
+    /// An array of numbers.
+    pub fn numbers(&mut self, key: &str, values: &[u64]) -> &mut Self {
+        let list: Vec<String> = values.iter().map(u64::to_string).collect();
+        self.raw(key, &format!("[{}]", list.join(",")))
+    }
+
     /// A text field, or `null`.
     pub fn optional_bytes(&mut self, key: &str, value: Option<&[u8]>) -> &mut Self {
         match value {
@@ -135,6 +184,34 @@ mod tests {
         assert_eq!(value["yes"], true);
         assert!(value["line"].is_null());
         assert!(value.get("user_base64").is_none());
+    }
+
+    #[test]
+    fn arrays_of_names_keep_every_item_in_base64_when_one_is_not_utf8() {
+        let value = object(|o| {
+            o.bytes_array("members", &[&b"alice"[..], b"b\xffb"])
+                .numbers("lines", &[3, 5])
+                .integer("line", 7)
+                .rendered("objects", b"[{\"a\":1}]")
+                .bytes_array("none", &[] as &[&[u8]]);
+        });
+        assert_eq!(value["members"], serde_json::json!(["alice", "b\u{fffd}b"]));
+        assert_eq!(value["lines"], serde_json::json!([3, 5]));
+        assert_eq!(value["line"], 7);
+        assert_eq!(value["objects"], serde_json::json!([{"a": 1}]));
+        assert_eq!(value["none"], serde_json::json!([]));
+        assert!(value.get("none_base64").is_none());
+        let exact: Vec<Vec<u8>> = value["members_base64"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(item.as_str().unwrap())
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(exact, [b"alice".to_vec(), b"b\xffb".to_vec()]);
     }
 
     #[test]

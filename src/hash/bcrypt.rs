@@ -9,6 +9,8 @@
 use zeroize::{Zeroize, Zeroizing};
 
 use super::blowfish_pi;
+use super::salt::is_crypt64;
+use super::shape::Defect;
 
 use crate::secret::ct_bytes_eq;
 
@@ -40,21 +42,50 @@ impl BcryptVariant {
     }
 }
 
+/// The variant of a stored hash from its first four bytes, `$2?$`.
+pub fn variant(stored: &[u8]) -> Option<BcryptVariant> {
+    match stored.get(..4)? {
+        b"$2a$" => Some(BcryptVariant::TwoA),
+        b"$2b$" => Some(BcryptVariant::TwoB),
+        b"$2x$" => Some(BcryptVariant::TwoX),
+        b"$2y$" => Some(BcryptVariant::TwoY),
+        _ => None,
+    }
+}
+
 /// `$2?$NN$`: the variant and the cost as written (range checked by [`verify`]).
 pub fn parse_header(stored: &[u8]) -> Option<(BcryptVariant, u32)> {
-    let variant = match stored.get(..4)? {
-        b"$2a$" => BcryptVariant::TwoA,
-        b"$2b$" => BcryptVariant::TwoB,
-        b"$2x$" => BcryptVariant::TwoX,
-        b"$2y$" => BcryptVariant::TwoY,
-        _ => return None,
-    };
+    let variant = variant(stored)?;
     match stored.get(4..7)? {
         [tens @ b'0'..=b'9', ones @ b'0'..=b'9', b'$'] => Some((
             variant,
             u32::from(tens - b'0') * 10 + u32::from(ones - b'0'),
         )),
         _ => None,
+    }
+}
+
+/// What keeps a stored `$2?$` hash from verifying, by crypt_blowfish's
+/// rules (libxcrypt, Apache's apr-util): a cost that is not two digits
+/// from 04 to 31, fewer than 60 characters, a salt or hash character
+/// outside bcrypt's alphabet, or characters after the 60th. (Go's bcrypt,
+/// in the registry and Traefik, reads only 60 characters and verifies the
+/// last case, checked live; it also ignores the low bits of a salt's last
+/// character, which crypt_blowfish writes back, so a salt that is not in
+/// bcrypt's canonical form is left alone here.)
+pub fn defect(stored: &[u8]) -> Option<Defect> {
+    let in_range = parse_header(stored)
+        .is_some_and(|(_, cost)| (super::BcryptCost::MIN..=super::BcryptCost::MAX).contains(&cost));
+    if !in_range {
+        Some(Defect::BcryptCost)
+    } else if stored.len() < HASH_LEN {
+        Some(Defect::BcryptLength)
+    } else if !stored[7..HASH_LEN].iter().copied().all(is_crypt64) {
+        Some(Defect::BcryptAlphabet)
+    } else if stored.len() > HASH_LEN {
+        Some(Defect::BcryptTrailing)
+    } else {
+        None
     }
 }
 

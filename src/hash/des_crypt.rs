@@ -2,14 +2,14 @@
 //! the low 7 bits of the first 8 password bytes count (an insecure format,
 //! kept because Apache writes it with `-d`).
 
-use super::salt::CRYPT_ALPHABET;
+use super::salt::is_crypt64;
 use crate::secret::ct_bytes_eq;
 
 const HASH_LEN: usize = 13;
 
 /// A 13-character string of the crypt alphabet.
 pub fn looks_like(stored: &[u8]) -> bool {
-    stored.len() == HASH_LEN && stored.iter().all(|c| CRYPT_ALPHABET.contains(c))
+    stored.len() == HASH_LEN && stored.iter().copied().all(is_crypt64)
 }
 
 /// The DES crypt of `password` (a C string: it ends at a NUL) with `salt`.

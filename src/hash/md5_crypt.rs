@@ -3,12 +3,14 @@
 
 use md5::{Digest, Md5};
 
-use super::salt::push_crypt_base64;
+use super::salt::{is_crypt64, push_crypt_base64};
+use super::shape::Defect;
 use crate::secret::ct_bytes_eq;
 
 pub const APR1_MAGIC: &str = "$apr1$";
 pub const MD5_MAGIC: &str = "$1$";
 const MAX_SALT_BYTES: usize = 8;
+const HASH_CHARS: usize = 22;
 
 /// `MAGIC SALT $ HASH`. The salt is cut at 8 bytes or at the first `$`.
 pub fn hash(password: &[u8], magic: &str, salt: &[u8]) -> Vec<u8> {
@@ -80,6 +82,30 @@ pub fn verify(password: &[u8], magic: &str, stored: &[u8]) -> bool {
     match stored.strip_prefix(magic.as_bytes()) {
         Some(rest) => ct_bytes_eq(&hash(password, magic, rest), stored),
         None => false,
+    }
+}
+
+/// What keeps a stored hash that starts with `magic` from ever verifying:
+/// no `$` after the salt, a salt longer than 8 bytes (the hash is made from
+/// the first 8, and they alone are written back), a hash part other than
+/// 22 characters of crypt's alphabet. The salt may hold any other byte:
+/// Apache and nginx compute `$apr1$` themselves and take it as it is.
+pub fn defect(stored: &[u8], magic: &str) -> Option<Defect> {
+    let rest = stored.get(magic.len()..).unwrap_or_default();
+    let Some(end) = memchr::memchr(b'$', rest) else {
+        return Some(Defect::NoHash);
+    };
+    let hash = &rest[end + 1..];
+    if end > MAX_SALT_BYTES {
+        Some(Defect::SaltTooLong {
+            max: MAX_SALT_BYTES,
+        })
+    } else if hash.len() != HASH_CHARS {
+        Some(Defect::HashLength { chars: HASH_CHARS })
+    } else if !hash.iter().copied().all(is_crypt64) {
+        Some(Defect::HashAlphabet)
+    } else {
+        None
     }
 }
 

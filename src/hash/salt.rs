@@ -9,6 +9,13 @@ use crate::error::Error;
 pub const CRYPT_ALPHABET: &[u8; 64] =
     b"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+/// Whether `byte` is in [`CRYPT_ALPHABET`] (bcrypt's alphabet is the same
+/// set in another order). A match, not a search: `check` asks it of every
+/// character of every hash of a file.
+pub fn is_crypt64(byte: u8) -> bool {
+    matches!(byte, b'.' | b'/' | b'0'..=b'9' | b'A'..=b'Z' | b'a'..=b'z')
+}
+
 /// `N` random bytes from the OS generator.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], Error> {
     let mut bytes = [0u8; N];
@@ -47,6 +54,13 @@ mod tests {
         assert_eq!(first.len(), 16);
         assert!(first.iter().all(|c| CRYPT_ALPHABET.contains(c)));
         assert_ne!(first, crypt_salt(16).unwrap());
+    }
+
+    #[test]
+    fn is_crypt64_is_the_alphabet() {
+        for byte in 0..=255u8 {
+            assert_eq!(is_crypt64(byte), CRYPT_ALPHABET.contains(&byte), "{byte}");
+        }
     }
 
     #[test]

@@ -8,7 +8,8 @@ use sha2::digest::{Digest, FixedOutputReset};
 use sha2::{Sha256, Sha512};
 
 use super::ShaRounds;
-use super::salt::push_crypt_base64;
+use super::salt::{is_crypt64, push_crypt_base64};
+use super::shape::Defect;
 use crate::secret::ct_bytes_eq;
 
 const ROUNDS_PREFIX: &[u8] = b"rounds=";
@@ -142,6 +143,46 @@ pub fn verify(password: &[u8], stored: &[u8]) -> bool {
         },
     };
     ct_bytes_eq(&hash(password, variant, rounds, salt_and_hash), stored)
+}
+
+/// What keeps a stored `$5$`/`$6$` hash from ever verifying, by
+/// libxcrypt's rules (`crypt-sha256.c`, checked live): a `rounds=` that is
+/// not a number from 1000 to 999999999 written without a leading zero
+/// (libxcrypt refuses it), no `$` after the salt, a salt longer than 16
+/// bytes (only 16 are used and written back), a hash part of the wrong
+/// length (43 characters for SHA-256, 86 for SHA-512) or outside crypt's
+/// alphabet.
+pub fn defect(stored: &[u8], variant: ShaVariant) -> Option<Defect> {
+    let mut rest = stored.get(3..).unwrap_or_default();
+    if let Some(field) = rest.strip_prefix(ROUNDS_PREFIX) {
+        match parse_rounds(field) {
+            Some((rounds, after))
+                if field[0] != b'0' && (ShaRounds::MIN..=ShaRounds::MAX).contains(&rounds) =>
+            {
+                rest = after;
+            }
+            _ => return Some(Defect::Rounds),
+        }
+    }
+    let Some(end) = memchr::memchr(b'$', rest) else {
+        return Some(Defect::NoHash);
+    };
+    let hash = &rest[end + 1..];
+    let chars = match variant {
+        ShaVariant::Sha256 => 43,
+        ShaVariant::Sha512 => 86,
+    };
+    if end > MAX_SALT_BYTES {
+        Some(Defect::SaltTooLong {
+            max: MAX_SALT_BYTES,
+        })
+    } else if hash.len() != chars {
+        Some(Defect::HashLength { chars })
+    } else if !hash.iter().copied().all(is_crypt64) {
+        Some(Defect::HashAlphabet)
+    } else {
+        None
+    }
 }
 
 fn cut_salt(salt: &[u8]) -> &[u8] {

@@ -11,19 +11,19 @@ use super::server::{self, RunningServer};
 use super::writers::{Writer, write_file};
 use crate::util::TestDir;
 
-const APACHE2: &str = "/usr/sbin/apache2";
-const MODULES: &str = "/usr/lib/apache2/modules";
+pub(super) const APACHE2: &str = "/usr/sbin/apache2";
+pub(super) const MODULES: &str = "/usr/lib/apache2/modules";
 
 /// The protected file.
 const PROTECTED: &str = "/protected.txt";
 
 /// Apache httpd protecting [`PROTECTED`] with `htpasswd_file`.
-struct ApacheHttpd {
+pub struct ApacheHttpd {
     server: RunningServer,
 }
 
 impl ApacheHttpd {
-    fn start(dir: &TestDir, htpasswd_file: &Path) -> ApacheHttpd {
+    pub fn start(dir: &TestDir, htpasswd_file: &Path) -> ApacheHttpd {
         server::require_program(APACHE2, "apache2");
         let port = server::free_port();
         std::fs::create_dir_all(dir.path("httpd-www")).expect("create httpd's document root");
@@ -52,8 +52,12 @@ impl ApacheHttpd {
         }
     }
 
-    fn get(&self, user: &str, password: &str) -> Result<u16, String> {
+    pub fn get(&self, user: &str, password: &str) -> Result<u16, String> {
         get_with_basic_auth(self.server.port(), PROTECTED, user, password)
+    }
+
+    pub fn logs(&self) -> String {
+        self.server.logs()
     }
 }
 

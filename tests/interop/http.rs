@@ -22,13 +22,29 @@ pub fn get_with_basic_auth(
     user: &str,
     password: &str,
 ) -> Result<u16, String> {
+    request_with_basic_auth(port, "GET", path, user, password)
+}
+
+/// [`get_with_basic_auth`] with another method (`PUT`, with an empty body).
+pub fn request_with_basic_auth(
+    port: u16,
+    method: &str,
+    path: &str,
+    user: &str,
+    password: &str,
+) -> Result<u16, String> {
     let credentials = STANDARD.encode(format!("{user}:{password}"));
+    let body = if method == "GET" {
+        ""
+    } else {
+        "Content-Length: 0\r\n"
+    };
     let request = format!(
-        "GET {path} HTTP/1.1\r\n\
+        "{method} {path} HTTP/1.1\r\n\
          Host: 127.0.0.1:{port}\r\n\
          Authorization: Basic {credentials}\r\n\
          Connection: close\r\n\
-         \r\n"
+         {body}\r\n"
     );
     let answer = exchange(port, request.as_bytes()).map_err(|e| format!("no answer: {e}"))?;
     status_code(&answer)

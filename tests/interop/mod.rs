@@ -46,14 +46,21 @@
 //! See [`kubectl`]: `kubectl apply --dry-run=client` still asks an API server
 //! for discovery, so the test serves a minimal fake one.
 //!
+//! [`apache_groups`] runs Apache httpd with `Require group` on group files
+//! that `htpass group` writes.
+//!
 //! [`readme`] runs the README's recipes as written, against the same fake
 //! API server and the real registry.
+//!
+//! [`shapes`] holds `check` to what nginx and Apache httpd do with hashes
+//! it calls malformed, and with schemes htpass names but cannot verify.
 //!
 //! Like the rest of the live tests, these fail with an install hint, never
 //! skip, when a program is missing: a skipped interop test proves nothing.
 //!
 //! [`TestDir`]: crate::util::TestDir
 
+mod apache_groups;
 mod apache_httpd;
 mod cli_readers;
 mod http;
@@ -63,4 +70,5 @@ mod nginx;
 mod readme;
 mod registry;
 mod server;
+mod shapes;
 mod writers;

@@ -22,11 +22,12 @@ Exit codes:
   2  usage error, or no password given (no source and no terminal, Ctrl-D at the prompt)
   3  the password does not match, or hashing failed
   4  interrupted
-  5  a value is too long (user name over 255 bytes, bcrypt password over 72)
+  5  a value is too long (user name over 255 bytes, bcrypt password over 72, a line of a
+     GROUPFILE over the 16 MiB Apache reads)
   6  the user name is not allowed (also: one --format compose cannot carry), or the user
-     is not in the file
+     is not in the file; a group name or member not allowed, or the group not in GROUPFILE
   7  the file is not a valid htpasswd file, or export meets an entry the --format cannot
-     carry";
+     carry, or GROUPFILE has a line Apache would not read as written";
 
 /// Create, update and check Apache htpasswd files.
 #[derive(Parser)]
@@ -71,6 +72,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON
     Export(ExportArgs),
+    /// Manage Apache group files (AuthGroupFile, Require group)
+    #[command(subcommand, long_about = GROUP_ABOUT)]
+    Group(GroupCommand),
     /// Print a shell completion script
     #[command(long_about = "Print a shell completion script on stdout.\n\n\
         bash:  htpass completions bash > ~/.local/share/bash-completion/completions/htpass\n\
@@ -91,10 +95,22 @@ Lint a file for the servers that will read it.
 Each finding is one line: FILE:LINE: SEVERITY: reason (naming the server that \
 will fail). Hashes and passwords are never printed.
 
-Errors (exit 7): malformed lines, duplicate users, unknown hash formats, CRLF \
-line endings, a byte-order mark, trailing white space in a hash. Warnings \
-(exit 0 unless --strict): plain, crypt, sha1 and apr1/md5 entries, bcrypt \
-below --min-cost. --for applies what that server really accepts.";
+Errors (exit 7): malformed lines, duplicate users, unknown hash formats, \
+malformed hashes (bcrypt not 60 characters or its cost not 04-31, rounds= out \
+of range, $apr1$ without its hash, {SHA} not the base64 of 20 bytes...), \
+schemes no server verifies ({SSHA256}, {SMD5}, Argon2...), CRLF line endings, \
+a byte-order mark, trailing white space in a hash. Warnings (exit 0 unless \
+--strict): plain, crypt, sha1 and apr1/md5 entries, bcrypt below --min-cost, \
+a cost that makes each login take a second or more (bcrypt 16 and up, \
+SHA-crypt rounds from 1000000), schemes only the system crypt(3) verifies \
+(yescrypt, BSDi's _...), and for Traefik a ',' in a user name. --for applies \
+what that server really accepts.
+
+--groups GROUPFILE also checks an Apache group file against FILE, as \
+GROUPFILE:LINE: error: reason lines after FILE's: a member without an entry in \
+FILE (a right waiting for whoever is added under that name, or a typo), and a \
+line Apache reads otherwise than it looks (no ':', a NUL byte, over 16 MiB, a \
+comment that ends in a backslash and so swallows the next line).";
 
 #[derive(Args)]
 pub struct CreateArgs {
@@ -170,6 +186,9 @@ pub struct DeleteArgs {
     /// Delete the users that exist and only report the others (exit 0)
     #[arg(long)]
     pub ignore_missing: bool,
+    /// Also take the users off every group of this group file (after FILE is changed)
+    #[arg(long, value_name = "GROUPFILE")]
+    pub groups: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -218,6 +237,10 @@ pub struct CheckArgs {
     /// How to print the findings
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = ReportFormat::Line)]
     pub format: ReportFormat,
+    /// Also check this Apache group file: each member must have an entry in FILE, each
+    /// line must read in Apache as it looks (errors)
+    #[arg(long, value_name = "GROUPFILE")]
+    pub groups: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -257,6 +280,70 @@ pub struct SecretArgs {
     /// VALUE may be any text
     #[arg(long, value_name = "KEY=VALUE")]
     pub annotation: Vec<String>,
+}
+
+const GROUP_ABOUT: &str = "\
+Manage Apache group files: the AuthGroupFile that mod_authz_groupfile reads for \
+`Require group NAME`, one `GROUP: USER USER...` line a group.
+
+Files are changed as htpasswd files are (locked, replaced atomically, every other \
+line kept byte for byte) and names are read as Apache reads them: a group written \
+on several lines is their union, and group names match whatever their ASCII case. \
+Names Apache would read differently (white space, ':', quotes, control \
+characters) are refused (exit 6); a file Apache would not read as it looks (a \
+line without ':', a NUL byte, a line over 16 MiB) is left alone (exit 7).";
+
+/// The commands of `htpass group`.
+#[derive(Subcommand)]
+pub enum GroupCommand {
+    /// Add users to a group; creates the group, and GROUPFILE, if missing
+    Add(GroupMembersArgs),
+    /// Take users off a group (a user not in it changes nothing)
+    Remove(GroupMembersArgs),
+    /// Delete a group: every line of it
+    Delete(GroupDeleteArgs),
+    /// List the groups, or the members of GROUP, one a line
+    List(GroupListArgs),
+}
+
+#[derive(Args)]
+pub struct GroupMembersArgs {
+    /// The group file (AuthGroupFile)
+    pub groupfile: PathBuf,
+    /// The group
+    pub group: OsString,
+    /// The users (the names of their htpasswd entries)
+    #[arg(required = true, num_args = 1..)]
+    pub users: Vec<OsString>,
+}
+
+#[derive(Args)]
+pub struct GroupDeleteArgs {
+    /// The group file (AuthGroupFile)
+    pub groupfile: PathBuf,
+    /// The group to delete
+    pub group: OsString,
+}
+
+#[derive(Args)]
+pub struct GroupListArgs {
+    /// The group file (AuthGroupFile)
+    pub groupfile: PathBuf,
+    /// List this group's members instead of the groups
+    pub group: Option<OsString>,
+    /// How to print them
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = GroupListFormat::Line)]
+    pub format: GroupListFormat,
+}
+
+/// How `group list` prints.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum GroupListFormat {
+    /// One name a line, escaped for the terminal
+    Line,
+    /// A JSON array of the groups (only GROUP, if given): objects with group, lines and
+    /// members, exact
+    Json,
 }
 
 #[derive(Args)]

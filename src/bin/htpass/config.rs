@@ -11,9 +11,10 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use htpass::file::check::{CheckOptions, Server};
+use htpass::check::{CheckOptions, Server};
 use htpass::frontend::Failure;
 use htpass::frontend::password::{NewPasswordSource, PasswordSource, Purpose, without_line_ending};
+use htpass::group::{self, GroupName};
 use htpass::hash::{
     Algorithm, BcryptCost, BcryptVariant, Params, ShaRounds, ShaVariant, VerifyPolicy,
 };
@@ -22,8 +23,9 @@ use htpass::{Error, Username};
 
 use crate::cli::{
     AddArgs, AlgorithmArg, AlgorithmArgs, BcryptVariantArg, CheckArgs, CheckServer, Cli, Command,
-    CreateArgs, DeleteArgs, EntryFormat, ExportArgs, ExportFormat, HashArgs, HashFormat, ListArgs,
-    ListFormat, NewPasswordArgs, PasswordArgs, ReportFormat, SecretArgs, SecretReader, VerifyArgs,
+    CreateArgs, DeleteArgs, EntryFormat, ExportArgs, ExportFormat, GroupCommand, GroupDeleteArgs,
+    GroupListArgs, GroupListFormat, GroupMembersArgs, HashArgs, HashFormat, ListArgs, ListFormat,
+    NewPasswordArgs, PasswordArgs, ReportFormat, SecretArgs, SecretReader, VerifyArgs,
 };
 
 /// One command, ready to run.
@@ -37,6 +39,7 @@ pub enum Config {
     Check(Check),
     Export(Export),
     AddBatch(AddBatch),
+    Group(Group),
     Completions(clap_complete::Shell),
     Manpages(PathBuf),
 }
@@ -100,6 +103,8 @@ pub struct Delete {
     /// Each name once, in the order given.
     pub users: Vec<Username>,
     pub ignore_missing: bool,
+    /// `--groups GROUPFILE`: the users leave its groups too.
+    pub groups: Option<PathBuf>,
 }
 
 /// How `list` shows each entry.
@@ -161,6 +166,33 @@ pub struct Check {
     pub path: PathBuf,
     pub options: CheckOptions,
     pub style: ReportStyle,
+    /// `--groups GROUPFILE`: also check the group file against FILE.
+    pub groups: Option<PathBuf>,
+}
+
+/// An `htpass group` command.
+pub enum Group {
+    /// `group add`: each user once, in the order given.
+    Add {
+        path: PathBuf,
+        group: GroupName,
+        users: Vec<Username>,
+    },
+    /// `group remove`: each user once.
+    Remove {
+        path: PathBuf,
+        group: GroupName,
+        users: Vec<Username>,
+    },
+    Delete {
+        path: PathBuf,
+        group: GroupName,
+    },
+    List {
+        path: PathBuf,
+        group: Option<GroupName>,
+        json: bool,
+    },
 }
 
 /// How `export` renders a whole file.
@@ -185,8 +217,9 @@ impl Config {
             Command::Delete(args) => Config::Delete(delete(args)?),
             Command::List(args) => Config::List(list(args)),
             Command::Hash(args) => Config::Hash(hash(args)?),
-            Command::Check(args) => Config::Check(check(args)),
+            Command::Check(args) => Config::Check(check(args)?),
             Command::Export(args) => Config::Export(export(args)?),
+            Command::Group(command) => Config::Group(group_command(command)?),
             Command::Completions(args) => Config::Completions(args.shell),
             Command::Manpages { dir } => Config::Manpages(dir),
         })
@@ -262,7 +295,7 @@ fn add_batch(args: AddArgs) -> Result<AddBatch, Failure> {
     })
 }
 
-fn check(args: CheckArgs) -> Check {
+fn check(args: CheckArgs) -> Result<Check, Failure> {
     let mut servers: Vec<Server> = Vec::new();
     for server in args.servers {
         let server = match server {
@@ -276,8 +309,12 @@ fn check(args: CheckArgs) -> Check {
             servers.push(server);
         }
     }
-    Check {
+    if let Some(groups) = &args.groups {
+        refuse_same_file(&args.file, groups)?;
+    }
+    Ok(Check {
         path: input_path(args.file),
+        groups: args.groups,
         options: CheckOptions {
             servers,
             require_bcrypt: args.require.is_some(),
@@ -288,7 +325,7 @@ fn check(args: CheckArgs) -> Check {
             ReportFormat::Line => ReportStyle::Lines,
             ReportFormat::Json => ReportStyle::Json,
         },
-    }
+    })
 }
 
 fn export(args: ExportArgs) -> Result<Export, Failure> {
@@ -383,17 +420,88 @@ fn verify(args: VerifyArgs) -> Result<Verify, Failure> {
 }
 
 fn delete(args: DeleteArgs) -> Result<Delete, Failure> {
-    let mut users: Vec<Username> = Vec::with_capacity(args.users.len());
-    for user in args.users {
-        let user = existing_username(user)?;
-        if !users.contains(&user) {
-            users.push(user);
-        }
+    let users = distinct(args.users, existing_username)?;
+    if let Some(groups) = &args.groups {
+        refuse_same_file(&args.file, groups)?;
     }
     Ok(Delete {
         path: args.file,
         users,
         ignore_missing: args.ignore_missing,
+        groups: args.groups,
+    })
+}
+
+/// Each name of `names` once, in the order given, made by `make`.
+fn distinct(
+    names: Vec<OsString>,
+    make: impl Fn(OsString) -> Result<Username, Failure>,
+) -> Result<Vec<Username>, Failure> {
+    let mut users: Vec<Username> = Vec::with_capacity(names.len());
+    for name in names {
+        let user = make(name)?;
+        if !users.contains(&user) {
+            users.push(user);
+        }
+    }
+    Ok(users)
+}
+
+/// `--groups FILE` names the htpasswd file itself: its entries would be
+/// read as groups (`alice` with the member `$2y$...`). Refused before
+/// anything is read (exit 2).
+fn refuse_same_file(file: &std::path::Path, groups: &std::path::Path) -> Result<(), Failure> {
+    let same = file == groups
+        || matches!(
+            (std::fs::canonicalize(file), std::fs::canonicalize(groups)),
+            (Ok(a), Ok(b)) if a == b
+        );
+    if same {
+        return Err(Failure::Usage(format!(
+            "--groups {} names the htpasswd file itself; give the group file (AuthGroupFile)",
+            groups.display()
+        )));
+    }
+    Ok(())
+}
+
+fn group_command(command: GroupCommand) -> Result<Group, Failure> {
+    Ok(match command {
+        GroupCommand::Add(GroupMembersArgs {
+            groupfile,
+            group,
+            users,
+        }) => Group::Add {
+            path: groupfile,
+            group: GroupName::new(group.into_encoded_bytes())?,
+            users: distinct(users, |user| {
+                Ok(group::new_member(user.into_encoded_bytes())?)
+            })?,
+        },
+        GroupCommand::Remove(GroupMembersArgs {
+            groupfile,
+            group,
+            users,
+        }) => Group::Remove {
+            path: groupfile,
+            group: GroupName::existing(group.into_encoded_bytes())?,
+            users: distinct(users, existing_username)?,
+        },
+        GroupCommand::Delete(GroupDeleteArgs { groupfile, group }) => Group::Delete {
+            path: groupfile,
+            group: GroupName::existing(group.into_encoded_bytes())?,
+        },
+        GroupCommand::List(GroupListArgs {
+            groupfile,
+            group,
+            format,
+        }) => Group::List {
+            path: input_path(groupfile),
+            group: group
+                .map(|group| GroupName::existing(group.into_encoded_bytes()))
+                .transpose()?,
+            json: matches!(format, GroupListFormat::Json),
+        },
     })
 }
 
@@ -637,6 +745,32 @@ mod tests {
             }
             _ => panic!("a delete command"),
         }
+    }
+
+    #[test]
+    fn group_commands_take_each_user_once_and_check_names_first() {
+        match config(&["group", "add", "g", "pusher", "bob", "alice", "bob"]).ok() {
+            Some(Config::Group(Group::Add { users, group, .. })) => {
+                let names: Vec<&[u8]> = users.iter().map(Username::as_bytes).collect();
+                assert_eq!(names, [&b"bob"[..], b"alice"]);
+                assert_eq!(group.as_bytes(), b"pusher");
+            }
+            _ => panic!("a group add command"),
+        }
+        assert!(matches!(
+            config(&["group", "add", "g", "two words", "bob"]),
+            Err(Failure::Library(htpass::Error::GroupNameIllegal { .. }))
+        ));
+        assert!(matches!(
+            config(&["group", "add", "g", "pusher", "\"quoted"]),
+            Err(Failure::Library(htpass::Error::GroupMemberIllegal { .. }))
+        ));
+        // Removing takes any name a line can hold.
+        assert!(config(&["group", "remove", "g", "pusher", "two words"]).is_ok());
+        assert!(matches!(
+            config(&["delete", "f", "bob", "--groups", "f"]),
+            Err(Failure::Usage(_))
+        ));
     }
 
     #[test]

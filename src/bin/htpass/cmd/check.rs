@@ -1,7 +1,7 @@
 //! `htpass check FILE`: lint a file for the servers that will read it.
 //!
 //! The library walks the file and says what it finds
-//! ([`htpass::file::check`]; a regular file is read again to find
+//! ([`htpass::check`]; a regular file is read again to find
 //! duplicated users in flat memory, a FIFO once); this prints each finding
 //! as it comes, as `FILE:LINE: SEVERITY: reason` (user names escaped for
 //! the terminal) or inside one JSON object (exact), and turns the counts
@@ -11,13 +11,23 @@
 //!
 //! The JSON object is streamed like the lines: `file`, then `findings`, then
 //! the counts, which are known only at the end.
+//!
+//! With `--groups GROUPFILE` the group file is read first (a missing or
+//! broken one fails before anything is printed), FILE is checked as
+//! always, then read once more to find each member's entry
+//! ([`htpass::group::Audit`]), and the group file's findings follow FILE's:
+//! as `GROUPFILE:LINE: error: reason` lines, or as `groups` (`file`,
+//! `findings`) in the JSON object, before the counts, which include them.
 
 use std::os::unix::ffi::OsStrExt;
 
-use htpass::file::check::{self, Finding, Summary};
+use std::path::Path;
+
+use htpass::check::{self, Finding, Summary};
 use htpass::frontend::Failure;
 use htpass::frontend::json;
 use htpass::frontend::report::{self, Stdout};
+use htpass::group::{self, AuditFinding};
 use htpass::store;
 use htpass::username::escape_for_terminal;
 
@@ -28,7 +38,15 @@ pub fn run(config: Check) -> Result<(), Failure> {
         path,
         options,
         style,
+        groups,
     } = config;
+    let audit = match &groups {
+        Some(groups) => {
+            refuse_single_read(&path)?;
+            Some(group::audit_file(groups)?)
+        }
+        None => None,
+    };
     let path_bytes = path.as_os_str().as_bytes();
     let shown_path = escape_for_terminal(path_bytes);
     let mut out = Stdout::new();
@@ -38,7 +56,7 @@ pub fn run(config: Check) -> Result<(), Failure> {
     let mut text = Vec::with_capacity(512);
     let mut first = true;
 
-    let summary = store::read_file(&path, |reader| {
+    let mut summary = store::read_file(&path, |reader| {
         if style == ReportStyle::Json {
             // Written once the file is open, so a missing file leaves no
             // half object on stdout.
@@ -59,6 +77,17 @@ pub fn run(config: Check) -> Result<(), Failure> {
         })
     })?;
 
+    if style == ReportStyle::Json {
+        write(&mut out, &mut failed, b"]");
+    }
+    if let (Some(mut audit), Some(groups)) = (audit, groups.as_deref()) {
+        group::find_entries(&mut audit, &path)?;
+        let findings = audit.findings(groups, &path);
+        summary.errors += findings.len();
+        text.clear();
+        render_group_findings(style, groups, &findings, &mut text);
+        write(&mut out, &mut failed, &text);
+    }
     if style == ReportStyle::Json {
         text.clear();
         render_totals(&summary, options.strict, &mut text);
@@ -133,10 +162,71 @@ fn render_json(first: bool, finding: &Finding, text: &mut Vec<u8>) {
 
 fn render_totals(summary: &Summary, strict: bool, text: &mut Vec<u8>) {
     let totals = format!(
-        "],\"errors\":{},\"warnings\":{},\"failed\":{}}}\n",
+        ",\"errors\":{},\"warnings\":{},\"failed\":{}}}\n",
         summary.errors,
         summary.warnings,
         summary.fails(strict)
     );
     text.extend_from_slice(totals.as_bytes());
+}
+
+/// `--groups` reads FILE a second time, after the check: a pipe cannot
+/// give it twice. Refused before anything is read (exit 2).
+fn refuse_single_read(path: &Path) -> Result<(), Failure> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => Err(Failure::Usage(format!(
+            "--groups reads FILE twice (the check, then each member's entry), which {} \
+             cannot give (a pipe); save it to a file and check that",
+            path.display()
+        ))),
+        // A missing FILE is said by the check itself.
+        _ => Ok(()),
+    }
+}
+
+/// The group file's findings: `GROUPFILE:LINE: error: reason` lines, or
+/// `,"groups":{"file":...,"findings":[...]}` to go inside the JSON object.
+fn render_group_findings(
+    style: ReportStyle,
+    groups: &Path,
+    findings: &[AuditFinding],
+    text: &mut Vec<u8>,
+) {
+    let groups_bytes = groups.as_os_str().as_bytes();
+    match style {
+        ReportStyle::Lines => {
+            let shown = escape_for_terminal(groups_bytes);
+            for finding in findings {
+                let line = format!(
+                    "{shown}:{}: {}: {}\n",
+                    finding.line,
+                    finding.kind.severity().name(),
+                    finding.message
+                );
+                text.extend_from_slice(line.as_bytes());
+            }
+        }
+        ReportStyle::Json => {
+            let mut list = vec![b'['];
+            for (i, finding) in findings.iter().enumerate() {
+                if i > 0 {
+                    list.push(b',');
+                }
+                json::Object::begin(&mut list)
+                    .integer("line", finding.line)
+                    .text("severity", finding.kind.severity().name())
+                    .text("code", finding.kind.code())
+                    .optional_bytes("group", finding.group.as_deref())
+                    .optional_bytes("user", finding.user.as_deref())
+                    .text("message", &finding.message)
+                    .end();
+            }
+            list.push(b']');
+            text.extend_from_slice(b",\"groups\":");
+            json::Object::begin(text)
+                .bytes("file", groups_bytes)
+                .rendered("findings", &list)
+                .end();
+        }
+    }
 }

@@ -51,7 +51,7 @@ fn offered(command: clap::Command) -> clap::Command {
 /// Writes `htpass.1` and one `htpass-COMMAND.1` per command into `dir`, as
 /// git and cargo do: one page per command keeps each page's options apart.
 pub fn manpages(dir: &Path) -> Result<(), Failure> {
-    let mut command = Cli::command().disable_help_subcommand(true);
+    let mut command = without_help_commands(Cli::command());
     command.build();
     let mut top = Vec::new();
     let man = page(command.clone());
@@ -68,12 +68,37 @@ pub fn manpages(dir: &Path) -> Result<(), Failure> {
     rendered.map_err(Failure::Stdout)?;
     write_page(dir, &man.get_filename(), &top)?;
     for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
-        let man = page(sub.clone());
-        let mut text = Vec::new();
-        man.render(&mut text).map_err(Failure::Stdout)?;
-        write_page(dir, &man.get_filename(), &text)?;
+        command_pages(dir, sub)?;
     }
     Ok(())
+}
+
+/// `command`'s page, and one per command of its own (`htpass group add`
+/// is `htpass-group-add.1`), as git does.
+fn command_pages(dir: &Path, command: &clap::Command) -> Result<(), Failure> {
+    let man = page(command.clone());
+    let mut text = Vec::new();
+    man.render(&mut text).map_err(Failure::Stdout)?;
+    write_page(dir, &man.get_filename(), &text)?;
+    for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+        command_pages(dir, sub)?;
+    }
+    Ok(())
+}
+
+/// `command` without clap's `help` command, at every level: on a page, each
+/// command's own `--help` is what to say.
+fn without_help_commands(command: clap::Command) -> clap::Command {
+    let names: Vec<String> = command
+        .get_subcommands()
+        .filter(|sub| sub.has_subcommands())
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    names
+        .iter()
+        .fold(command.disable_help_subcommand(true), |command, name| {
+            command.mut_subcommand(name, without_help_commands)
+        })
 }
 
 fn page(command: clap::Command) -> clap_mangen::Man {

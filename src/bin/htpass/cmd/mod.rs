@@ -12,6 +12,7 @@ mod create;
 mod delete;
 mod export;
 mod generated;
+mod group;
 mod hash;
 mod list;
 mod verify;
@@ -42,6 +43,7 @@ pub fn run(config: Config) -> Result<(), Failure> {
         Config::Check(config) => check::run(config),
         Config::Export(config) => export::run(config),
         Config::AddBatch(config) => add_batch::run(config),
+        Config::Group(config) => group::run(config),
         Config::Completions(shell) => generated::completions(shell),
         Config::Manpages(dir) => generated::manpages(&dir),
     }
