@@ -32,16 +32,17 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the users of a file, one a line')
             [CompletionResult]::new('hash', 'hash', [CompletionResultType]::ParameterValue, 'Print a hash, or a USER:HASH line, without touching any file')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Lint a file for the servers that will read it (exit 7 on an error)')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Render a whole file, or a user:password list, for where it goes: a Kubernetes Secret, a compose label, Caddy, JSON')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage Apache group files (AuthGroupFile, Require group)')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Make a file hold exactly the users of a list of user:password lines')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'htpass;create' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Also print the new entry on stdout')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure)')
-            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]')
+            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]')
             [CompletionResult]::new('--bcrypt-variant', '--bcrypt-variant', [CompletionResultType]::ParameterName, 'The bcrypt prefix to write, for readers that insist on one [default: 2y]')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
             [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
@@ -64,8 +65,8 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
         'htpass;add' {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'With --batch: read the lines from PATH instead of standard input')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Also print the entry on stdout')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure)')
-            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]')
+            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]')
             [CompletionResult]::new('--bcrypt-variant', '--bcrypt-variant', [CompletionResultType]::ParameterName, 'The bcrypt prefix to write, for readers that insist on one [default: 2y]')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
             [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
@@ -110,8 +111,8 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
         }
         'htpass;list' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to print the users')
-            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Add each entry''s algorithm and cost (bcrypt cost or SHA rounds), tab-separated')
-            [CompletionResult]::new('--long', '--long', [CompletionResultType]::ParameterName, 'Add each entry''s algorithm and cost (bcrypt cost or SHA rounds), tab-separated')
+            [CompletionResult]::new('-l', '-l', [CompletionResultType]::ParameterName, 'Add each entry''s algorithm and cost (bcrypt cost, SHA rounds, yescrypt''s N=2^12 r=32), tab-separated')
+            [CompletionResult]::new('--long', '--long', [CompletionResultType]::ParameterName, 'Add each entry''s algorithm and cost (bcrypt cost, SHA rounds, yescrypt''s N=2^12 r=32), tab-separated')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -120,14 +121,15 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
         }
         'htpass;hash' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to print')
+            [CompletionResult]::new('--reuse-from', '--reuse-from', [CompletionResultType]::ParameterName, 'Keep a user''s entry from LAST (an htpasswd file, or a Secret as `kubectl get secret NAME -o yaml|json` prints it; - for standard input) where the password still verifies with the same algorithm and parameters, so the output does not change. A missing or empty LAST reuses nothing. --secret-key or --for names the Secret''s data key')
             [CompletionResult]::new('--secret-name', '--secret-name', [CompletionResultType]::ParameterName, 'The Secret''s name [default: basic-auth]')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The Secret''s namespace [default: none, so kubectl''s current one]')
             [CompletionResult]::new('--secret-key', '--secret-key', [CompletionResultType]::ParameterName, 'The data key that holds the file [default: auth, or as --for says]')
-            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Who reads the Secret, which decides its type, key and what it refuses [default: ingress-nginx]')
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, ''-'', ''_'' and ''.''')
             [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text')
-            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure)')
-            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure)')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]')
+            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]')
             [CompletionResult]::new('--bcrypt-variant', '--bcrypt-variant', [CompletionResultType]::ParameterName, 'The bcrypt prefix to write, for readers that insist on one [default: 2y]')
             [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
             [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
@@ -160,10 +162,19 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
         }
         'htpass;export' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to render')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Render the users of user:password lines read from USERS (- for standard input) instead of a file, hashed as add would hash them')
+            [CompletionResult]::new('--reuse-from', '--reuse-from', [CompletionResultType]::ParameterName, 'Keep a user''s entry from LAST (an htpasswd file, or a Secret as `kubectl get secret NAME -o yaml|json` prints it; - for standard input) where the password still verifies with the same algorithm and parameters, so the output does not change. A missing or empty LAST reuses nothing. --secret-key or --for names the Secret''s data key')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]')
+            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]')
+            [CompletionResult]::new('--bcrypt-variant', '--bcrypt-variant', [CompletionResultType]::ParameterName, 'The bcrypt prefix to write, for readers that insist on one [default: 2y]')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
+            [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
+            [CompletionResult]::new('--rounds', '--rounds', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
             [CompletionResult]::new('--secret-name', '--secret-name', [CompletionResultType]::ParameterName, 'The Secret''s name [default: basic-auth]')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The Secret''s namespace [default: none, so kubectl''s current one]')
             [CompletionResult]::new('--secret-key', '--secret-key', [CompletionResultType]::ParameterName, 'The data key that holds the file [default: auth, or as --for says]')
-            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)')
+            [CompletionResult]::new('--for', '--for', [CompletionResultType]::ParameterName, 'Who reads the Secret, which decides its type, key and what it refuses [default: ingress-nginx]')
             [CompletionResult]::new('--label', '--label', [CompletionResultType]::ParameterName, 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, ''-'', ''_'' and ''.''')
             [CompletionResult]::new('--annotation', '--annotation', [CompletionResultType]::ParameterName, 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -236,6 +247,26 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
         'htpass;group;help;help' {
             break
         }
+        'htpass;sync' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The user:password lines: a file, or - for standard input')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How to report: lines on stderr, and with json also one object on stdout')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]')
+            [CompletionResult]::new('--algorithm', '--algorithm', [CompletionResultType]::ParameterName, 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]')
+            [CompletionResult]::new('--bcrypt-variant', '--bcrypt-variant', [CompletionResultType]::ParameterName, 'The bcrypt prefix to write, for readers that insist on one [default: 2y]')
+            [CompletionResult]::new('-C', '-C ', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
+            [CompletionResult]::new('--cost', '--cost', [CompletionResultType]::ParameterName, 'bcrypt cost, 4 to 31 [default: 10]')
+            [CompletionResult]::new('-r', '-r', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
+            [CompletionResult]::new('--rounds', '--rounds', [CompletionResultType]::ParameterName, 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]')
+            [CompletionResult]::new('--keep-unlisted', '--keep-unlisted', [CompletionResultType]::ParameterName, 'Keep the users of FILE that are not listed, instead of removing them')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Change nothing; report what would be done')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Change nothing; exit 8 if FILE is not in the declared state, 0 if it is')
+            [CompletionResult]::new('--rehash', '--rehash', [CompletionResultType]::ParameterName, 'Give every listed user a new hash, even where the stored one matches')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'htpass;completions' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -251,8 +282,9 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the users of a file, one a line')
             [CompletionResult]::new('hash', 'hash', [CompletionResultType]::ParameterValue, 'Print a hash, or a USER:HASH line, without touching any file')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Lint a file for the servers that will read it (exit 7 on an error)')
-            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Render a whole file, or a user:password list, for where it goes: a Kubernetes Secret, a compose label, Caddy, JSON')
             [CompletionResult]::new('group', 'group', [CompletionResultType]::ParameterValue, 'Manage Apache group files (AuthGroupFile, Require group)')
+            [CompletionResult]::new('sync', 'sync', [CompletionResultType]::ParameterValue, 'Make a file hold exactly the users of a list of user:password lines')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -298,6 +330,9 @@ Register-ArgumentCompleter -Native -CommandName 'htpass' -ScriptBlock {
             break
         }
         'htpass;help;group;list' {
+            break
+        }
+        'htpass;help;sync' {
             break
         }
         'htpass;help;completions' {

@@ -46,6 +46,9 @@ _htpass() {
             htpass,list)
                 cmd="htpass__subcmd__list"
                 ;;
+            htpass,sync)
+                cmd="htpass__subcmd__sync"
+                ;;
             htpass,verify)
                 cmd="htpass__subcmd__verify"
                 ;;
@@ -109,6 +112,9 @@ _htpass() {
             htpass__subcmd__help,list)
                 cmd="htpass__subcmd__help__subcmd__list"
                 ;;
+            htpass__subcmd__help,sync)
+                cmd="htpass__subcmd__help__subcmd__sync"
+                ;;
             htpass__subcmd__help,verify)
                 cmd="htpass__subcmd__help__subcmd__verify"
                 ;;
@@ -131,7 +137,7 @@ _htpass() {
 
     case "${cmd}" in
         htpass)
-            opts="-h -V --help --version create add verify delete list hash check export group completions help"
+            opts="-h -V --help --version create add verify delete list hash check export group sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -160,11 +166,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -222,7 +228,7 @@ _htpass() {
             fi
             case "${prev}" in
                 --for)
-                    COMPREPLY=($(compgen -W "registry nginx apache traefik envoy" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "registry nginx apache traefik envoy nginx-ingress nginx-gateway-fabric openshift caddy" -- "${cur}"))
                     return 0
                     ;;
                 --require)
@@ -274,11 +280,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -347,14 +353,50 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__export)
-            opts="-h -V --format --secret-name --namespace --secret-key --for --label --annotation --help --version"
+            opts="-a -C -r -h -V --format --from --reuse-from --algorithm --bcrypt-variant --cost --rounds --secret-name --namespace --secret-key --for --label --annotation --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "k8s-secret compose json" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "k8s-secret compose json caddyfile caddy-json" -- "${cur}"))
+                    return 0
+                    ;;
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --reuse-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
+                    return 0
+                    ;;
+                --bcrypt-variant)
+                    COMPREPLY=($(compgen -W "2y 2b 2a" -- "${cur}"))
+                    return 0
+                    ;;
+                --cost)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rounds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --secret-name)
@@ -370,7 +412,7 @@ _htpass() {
                     return 0
                     ;;
                 --for)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-ingress nginx-gateway-fabric openshift" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -547,7 +589,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__hash)
-            opts="-a -C -r -p -h -V --format --secret-name --namespace --secret-key --for --label --annotation --algorithm --bcrypt-variant --cost --rounds --password-stdin --password-env --password-file --password --generate --help --version"
+            opts="-a -C -r -p -h -V --format --reuse-from --secret-name --namespace --secret-key --for --label --annotation --algorithm --bcrypt-variant --cost --rounds --password-stdin --password-env --password-file --password --generate --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -555,6 +597,10 @@ _htpass() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "line hash json compose k8s-secret" -- "${cur}"))
+                    return 0
+                    ;;
+                --reuse-from)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --secret-name)
@@ -570,7 +616,7 @@ _htpass() {
                     return 0
                     ;;
                 --for)
-                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "ingress-nginx traefik envoy-gateway nginx-ingress nginx-gateway-fabric openshift" -- "${cur}"))
                     return 0
                     ;;
                 --label)
@@ -582,11 +628,11 @@ _htpass() {
                     return 0
                     ;;
                 --algorithm)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 -a)
-                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
                     return 0
                     ;;
                 --bcrypt-variant)
@@ -637,7 +683,7 @@ _htpass() {
             return 0
             ;;
         htpass__subcmd__help)
-            opts="create add verify delete list hash check export group completions help"
+            opts="create add verify delete list hash check export group sync completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -846,6 +892,20 @@ _htpass() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        htpass__subcmd__help__subcmd__sync)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         htpass__subcmd__help__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -869,6 +929,56 @@ _htpass() {
             case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "line json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        htpass__subcmd__sync)
+            opts="-a -C -r -h -V --from --keep-unlisted --dry-run --check --rehash --format --algorithm --bcrypt-variant --cost --rounds --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "line json" -- "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -W "bcrypt apr1 sha256 sha512 sha1 crypt plain yescrypt" -- "${cur}"))
+                    return 0
+                    ;;
+                --bcrypt-variant)
+                    COMPREPLY=($(compgen -W "2y 2b 2a" -- "${cur}"))
+                    return 0
+                    ;;
+                --cost)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -C)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rounds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

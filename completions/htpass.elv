@@ -29,15 +29,16 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand list 'List the users of a file, one a line'
             cand hash 'Print a hash, or a USER:HASH line, without touching any file'
             cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
-            cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
+            cand export 'Render a whole file, or a user:password list, for where it goes: a Kubernetes Secret, a compose label, Caddy, JSON'
             cand group 'Manage Apache group files (AuthGroupFile, Require group)'
+            cand sync 'Make a file hold exactly the users of a list of user:password lines'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'htpass;create'= {
             cand --format 'Also print the new entry on stdout'
-            cand -a 'The hash algorithm (sha1, crypt and plain are insecure)'
-            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand -a 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]'
+            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]'
             cand --bcrypt-variant 'The bcrypt prefix to write, for readers that insist on one [default: 2y]'
             cand -C 'bcrypt cost, 4 to 31 [default: 10]'
             cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
@@ -59,8 +60,8 @@ set edit:completion:arg-completer[htpass] = {|@words|
         &'htpass;add'= {
             cand --from 'With --batch: read the lines from PATH instead of standard input'
             cand --format 'Also print the entry on stdout'
-            cand -a 'The hash algorithm (sha1, crypt and plain are insecure)'
-            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand -a 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]'
+            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]'
             cand --bcrypt-variant 'The bcrypt prefix to write, for readers that insist on one [default: 2y]'
             cand -C 'bcrypt cost, 4 to 31 [default: 10]'
             cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
@@ -102,8 +103,8 @@ set edit:completion:arg-completer[htpass] = {|@words|
         }
         &'htpass;list'= {
             cand --format 'How to print the users'
-            cand -l 'Add each entry''s algorithm and cost (bcrypt cost or SHA rounds), tab-separated'
-            cand --long 'Add each entry''s algorithm and cost (bcrypt cost or SHA rounds), tab-separated'
+            cand -l 'Add each entry''s algorithm and cost (bcrypt cost, SHA rounds, yescrypt''s N=2^12 r=32), tab-separated'
+            cand --long 'Add each entry''s algorithm and cost (bcrypt cost, SHA rounds, yescrypt''s N=2^12 r=32), tab-separated'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -111,14 +112,15 @@ set edit:completion:arg-completer[htpass] = {|@words|
         }
         &'htpass;hash'= {
             cand --format 'What to print'
+            cand --reuse-from 'Keep a user''s entry from LAST (an htpasswd file, or a Secret as `kubectl get secret NAME -o yaml|json` prints it; - for standard input) where the password still verifies with the same algorithm and parameters, so the output does not change. A missing or empty LAST reuses nothing. --secret-key or --for names the Secret''s data key'
             cand --secret-name 'The Secret''s name [default: basic-auth]'
             cand --namespace 'The Secret''s namespace [default: none, so kubectl''s current one]'
             cand --secret-key 'The data key that holds the file [default: auth, or as --for says]'
-            cand --for 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)'
+            cand --for 'Who reads the Secret, which decides its type, key and what it refuses [default: ingress-nginx]'
             cand --label 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, ''-'', ''_'' and ''.'''
             cand --annotation 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text'
-            cand -a 'The hash algorithm (sha1, crypt and plain are insecure)'
-            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure)'
+            cand -a 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]'
+            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]'
             cand --bcrypt-variant 'The bcrypt prefix to write, for readers that insist on one [default: 2y]'
             cand -C 'bcrypt cost, 4 to 31 [default: 10]'
             cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
@@ -149,10 +151,19 @@ set edit:completion:arg-completer[htpass] = {|@words|
         }
         &'htpass;export'= {
             cand --format 'What to render'
+            cand --from 'Render the users of user:password lines read from USERS (- for standard input) instead of a file, hashed as add would hash them'
+            cand --reuse-from 'Keep a user''s entry from LAST (an htpasswd file, or a Secret as `kubectl get secret NAME -o yaml|json` prints it; - for standard input) where the password still verifies with the same algorithm and parameters, so the output does not change. A missing or empty LAST reuses nothing. --secret-key or --for names the Secret''s data key'
+            cand -a 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]'
+            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]'
+            cand --bcrypt-variant 'The bcrypt prefix to write, for readers that insist on one [default: 2y]'
+            cand -C 'bcrypt cost, 4 to 31 [default: 10]'
+            cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
+            cand -r 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --rounds 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
             cand --secret-name 'The Secret''s name [default: basic-auth]'
             cand --namespace 'The Secret''s namespace [default: none, so kubectl''s current one]'
             cand --secret-key 'The data key that holds the file [default: auth, or as --for says]'
-            cand --for 'Who reads the Secret: ingress-nginx (key auth), traefik (users), envoy-gateway (.htpasswd)'
+            cand --for 'Who reads the Secret, which decides its type, key and what it refuses [default: ingress-nginx]'
             cand --label 'Add a label (repeat for more; for a KEY given twice the last VALUE wins, as with kubectl label). KEY is NAME or PREFIX/NAME, VALUE is empty or up to 63 letters, digits, ''-'', ''_'' and ''.'''
             cand --annotation 'Add an annotation (repeat for more; the last VALUE of a KEY wins). VALUE may be any text'
             cand -h 'Print help (see more with ''--help'')'
@@ -213,6 +224,25 @@ set edit:completion:arg-completer[htpass] = {|@words|
         }
         &'htpass;group;help;help'= {
         }
+        &'htpass;sync'= {
+            cand --from 'The user:password lines: a file, or - for standard input'
+            cand --format 'How to report: lines on stderr, and with json also one object on stdout'
+            cand -a 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]'
+            cand --algorithm 'The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]'
+            cand --bcrypt-variant 'The bcrypt prefix to write, for readers that insist on one [default: 2y]'
+            cand -C 'bcrypt cost, 4 to 31 [default: 10]'
+            cand --cost 'bcrypt cost, 4 to 31 [default: 10]'
+            cand -r 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --rounds 'sha256/sha512 rounds, 1000 to 999999999 [default: 5000]'
+            cand --keep-unlisted 'Keep the users of FILE that are not listed, instead of removing them'
+            cand --dry-run 'Change nothing; report what would be done'
+            cand --check 'Change nothing; exit 8 if FILE is not in the declared state, 0 if it is'
+            cand --rehash 'Give every listed user a new hash, even where the stored one matches'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'htpass;completions'= {
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -227,8 +257,9 @@ set edit:completion:arg-completer[htpass] = {|@words|
             cand list 'List the users of a file, one a line'
             cand hash 'Print a hash, or a USER:HASH line, without touching any file'
             cand check 'Lint a file for the servers that will read it (exit 7 on an error)'
-            cand export 'Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON'
+            cand export 'Render a whole file, or a user:password list, for where it goes: a Kubernetes Secret, a compose label, Caddy, JSON'
             cand group 'Manage Apache group files (AuthGroupFile, Require group)'
+            cand sync 'Make a file hold exactly the users of a list of user:password lines'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -261,6 +292,8 @@ set edit:completion:arg-completer[htpass] = {|@words|
         &'htpass;help;group;delete'= {
         }
         &'htpass;help;group;list'= {
+        }
+        &'htpass;help;sync'= {
         }
         &'htpass;help;completions'= {
         }

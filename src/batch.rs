@@ -12,7 +12,6 @@
 use std::collections::HashMap;
 use std::io::{self, BufRead};
 
-use rayon::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -162,13 +161,16 @@ pub struct Hashed {
     pub kept: bool,
 }
 
-/// Hashes every entry in parallel, on every core.
+/// Hashes every entry in parallel, on every core, bcrypt several to a core
+/// ([`hash::hash_many`]).
 ///
 /// `stored` gives a user's current hash (the first entry, as servers read
 /// it); when it already verifies the password and was made with `params`,
 /// and `rehash` is off, it is kept rather than replaced, so a re-run batch
-/// changes nothing. `progress` is called once per entry done, from any
-/// thread. The results are in the order of `entries`.
+/// changes nothing. Those checks run first, together
+/// ([`hash::verify_many`]); then every entry not kept is hashed. `progress`
+/// is called once per entry done, from any thread. The results are in the
+/// order of `entries`.
 pub fn hash_all(
     entries: &[BatchEntry],
     params: &Params,
@@ -176,38 +178,53 @@ pub fn hash_all(
     rehash: bool,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<Hashed>, Error> {
-    entries
-        .par_iter()
-        .map(|entry| {
-            let current = stored.get(entry.user.as_bytes());
-            let hashed = match current {
-                Some(current)
-                    if !rehash
-                        && hash::matches_params(current, params)
-                        && hash::verify(
-                            &entry.password,
-                            current,
-                            // A plain entry counts only when plain is what was asked for.
-                            VerifyPolicy {
-                                allow_plain: *params == Params::Plain,
-                            },
-                        )
-                        .is_match() =>
-                {
-                    Hashed {
-                        hash: current.clone(),
-                        kept: true,
-                    }
-                }
-                _ => Hashed {
-                    hash: hash::hash_password(&entry.password, params)?,
-                    kept: false,
-                },
-            };
-            progress();
-            Ok(hashed)
+    let mut results: Vec<Option<Hashed>> = vec![None; entries.len()];
+
+    let candidates: Vec<(usize, &[u8])> = entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, entry)| {
+            let current = stored.get(entry.user.as_bytes())?;
+            (!rehash && hash::matches_params(current, params)).then_some((i, current.as_slice()))
         })
-        .collect()
+        .collect();
+    let pairs: Vec<(&Password, &[u8])> = candidates
+        .iter()
+        .map(|&(i, current)| (&entries[i].password, current))
+        .collect();
+    // A plain entry counts only when plain is what was asked for.
+    let policy = VerifyPolicy {
+        allow_plain: *params == Params::Plain,
+    };
+    let answers = hash::verify_many(&pairs, policy, &|answer| {
+        if answer.is_match() {
+            progress();
+        }
+    });
+    for (&(i, current), answer) in candidates.iter().zip(answers) {
+        if answer.is_match() {
+            results[i] = Some(Hashed {
+                hash: current.to_vec(),
+                kept: true,
+            });
+        }
+    }
+
+    let to_hash: Vec<usize> = (0..entries.len())
+        .filter(|&i| results[i].is_none())
+        .collect();
+    let passwords: Vec<&Password> = to_hash.iter().map(|&i| &entries[i].password).collect();
+    for (i, hash) in to_hash
+        .into_iter()
+        .zip(hash::hash_many(&passwords, params, progress)?)
+    {
+        results[i] = Some(Hashed { hash, kept: false });
+    }
+    Ok(results
+        .into_iter()
+        // Each entry was either kept above or is among `to_hash`.
+        .map(|hashed| hashed.expect("every entry kept or hashed"))
+        .collect())
 }
 
 #[cfg(test)]

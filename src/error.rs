@@ -37,6 +37,10 @@ pub enum Error {
     )]
     PasswordTooLongForBcrypt { len: usize },
     #[error(
+        "the password is {len} bytes long, but the system crypt(3) through which nginx and Apache httpd verify yescrypt refuses passwords of 512 bytes or more; use a shorter password"
+    )]
+    PasswordTooLongForYescrypt { len: usize },
+    #[error(
         "the password contains a NUL byte, where servers end a password (bcrypt would ignore the rest); give a password without NUL bytes"
     )]
     PasswordContainsNul,
@@ -203,4 +207,44 @@ pub enum Error {
         line: u64,
         len: usize,
     },
+
+    /// `-a` (or its default) makes hashes the destination cannot verify.
+    #[error("{destination}: {why}, so {given} hashes would not work there; use -a {needed}")]
+    AlgorithmUnfit {
+        destination: &'static str,
+        why: &'static str,
+        given: &'static str,
+        needed: &'static str,
+    },
+
+    /// `--reuse-from` names something that is neither an htpasswd file nor
+    /// a Kubernetes Secret.
+    #[error(
+        "{source_name}: neither an htpasswd file nor a Kubernetes Secret (line {line} is not user:hash, a comment or blank); give --reuse-from the file, or what `kubectl get secret NAME -o yaml` prints"
+    )]
+    ReuseUnrecognised { source_name: String, line: u64 },
+    #[error(
+        "{source_name}: a Kubernetes {kind}, not a Secret; give --reuse-from one Secret, as `kubectl get secret NAME -o yaml` prints it"
+    )]
+    ReuseNotASecret { source_name: String, kind: String },
+    #[error(
+        "{source_name}: holds {count} Secrets; give --reuse-from one, as `kubectl get secret NAME -o yaml` prints it"
+    )]
+    ReuseManySecrets { source_name: String, count: usize },
+    #[error(
+        "{source_name}: the Secret has no data key \"{key}\" (it has: {keys}); name the key with --secret-key or --for, or leave out --reuse-from once to start afresh"
+    )]
+    ReuseSecretKeyMissing {
+        source_name: String,
+        key: String,
+        keys: String,
+    },
+    #[error(
+        "{source_name}: the Secret's data key \"{key}\" is not base64; give --reuse-from the Secret as kubectl prints it"
+    )]
+    ReuseSecretNotBase64 { source_name: String, key: String },
+    #[error(
+        "{source_name}: more than {max} bytes, too much for a Secret or the file it holds; check what --reuse-from names"
+    )]
+    ReuseSourceTooLarge { source_name: String, max: usize },
 }

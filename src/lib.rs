@@ -14,7 +14,9 @@
 //! | [`store`] | safe updates: lock, temp file, fsync, rename; in place from a recovery copy where FILE cannot be renamed over |
 //! | [`group`] | Apache group files (`AuthGroupFile`), read as Apache reads them, changed through the store |
 //! | [`batch`] | many `user:password` lines, checked first, hashed on every core |
-//! | [`render`] | a file or an entry for where it goes: compose, Kubernetes Secret |
+//! | [`sync`] | a declared user set and FILE's entries → add, update, remove or keep each user, in one write or none |
+//! | [`render`] | a file or an entry for where it goes: compose, Kubernetes Secret, Caddy; what each destination refuses |
+//! | [`reuse`] | `--reuse-from`: last run's hashes, reused where the password still verifies |
 //! | [`interrupt`] | abandoning a change cleanly when the user interrupts |
 //! | [`error`] | [`Error`]: one variant per user mistake |
 //! | `sys` | the per-platform part: locks, file identity, modes and owners |
@@ -36,8 +38,10 @@ pub mod group;
 pub mod hash;
 pub mod interrupt;
 pub mod render;
+pub mod reuse;
 pub mod secret;
 pub mod store;
+pub mod sync;
 mod sys;
 pub mod username;
 

@@ -98,6 +98,8 @@ fn params_we_write() -> Vec<(&'static str, Params)> {
         ("sha512 rounds=10000", sha(ShaVariant::Sha512, Some(10_000))),
         ("sha1", Params::Sha1),
         ("crypt", Params::Crypt),
+        // Through the system crypt(3), libxcrypt.
+        ("yescrypt", Params::Yescrypt),
     ]
 }
 
@@ -345,5 +347,89 @@ fn apaches_fresh_hashes_reject_a_wrong_password_in_our_library() {
             theirs.name,
             hex(&wrong)
         );
+    }
+}
+
+// ------------------------------------------------ many at once (bcrypt lanes)
+
+/// `hash_many` interleaves bcrypt computations in lanes: every hash it
+/// makes, for every password at once, verifies in Apache's `htpasswd -v`,
+/// in each variant Apache reads.
+#[test]
+fn apache_verifies_every_bcrypt_hash_we_make_many_at_a_time() {
+    require_apache();
+    let passwords: Vec<(&str, Vec<u8>)> = passwords();
+    let owned: Vec<Password> = passwords
+        .iter()
+        .map(|(_, password)| Password::from(password.as_slice()))
+        .collect();
+    let refs: Vec<&Password> = owned.iter().collect();
+    let mut hashes = Vec::new();
+    for variant in [
+        BcryptVariant::TwoY,
+        BcryptVariant::TwoA,
+        BcryptVariant::TwoB,
+    ] {
+        let params = Params::Bcrypt {
+            variant,
+            cost: BcryptCost::new(4).expect("valid cost"),
+        };
+        let made = hash::hash_many(&refs, &params, &|| {}).expect("hash_many");
+        for ((label, password), hash) in passwords.iter().zip(made) {
+            let file = tempfile::NamedTempFile::new().expect("temporary file");
+            std::fs::write(file.path(), [USER.as_bytes(), b":", &hash, b"\n"].concat())
+                .expect("write temporary file");
+            hashes.push(OurHash {
+                name: format!(
+                    "hash_many {variant:?}, password {label}, our hash {}",
+                    String::from_utf8_lossy(&hash)
+                ),
+                password: password.clone(),
+                file,
+            });
+        }
+    }
+    let outputs = apache_verify_all(&hashes, |ours| ours.password.clone());
+    for (ours, output) in hashes.iter().zip(outputs) {
+        assert_eq!(
+            (
+                output.status.code(),
+                String::from_utf8_lossy(&output.stderr).as_ref()
+            ),
+            (Some(0), "Password for user user correct.\n"),
+            "{}",
+            ours.name
+        );
+    }
+}
+
+/// `verify_many` answers as `verify` does on all of Apache's fresh hashes
+/// at once (bcrypt in lanes, the rest one by one): the right password
+/// matches every one, a wrong one none.
+#[test]
+fn apaches_fresh_hashes_verify_many_at_a_time_in_our_library() {
+    require_apache();
+    let theirs = apache_hashes();
+    let right: Vec<Password> = theirs
+        .iter()
+        .map(|theirs| Password::from(theirs.password.as_slice()))
+        .collect();
+    let wrong: Vec<Password> = theirs
+        .iter()
+        .map(|theirs| Password::from(wrong_password(&theirs.password).as_slice()))
+        .collect();
+    for (passwords, expected) in [
+        (&right, hash::Verification::Match),
+        (&wrong, hash::Verification::Mismatch),
+    ] {
+        let pairs: Vec<(&Password, &[u8])> = passwords
+            .iter()
+            .zip(theirs)
+            .map(|(password, theirs)| (password, theirs.hash.as_slice()))
+            .collect();
+        let answers = hash::verify_many(&pairs, VerifyPolicy::default(), &|_| {});
+        for (theirs, answer) in theirs.iter().zip(answers) {
+            assert_eq!(answer, expected, "{}", theirs.name);
+        }
     }
 }

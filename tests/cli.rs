@@ -888,8 +888,8 @@ fn verify_of_an_unsupported_scheme_names_the_scheme() {
         ),
         ("{SMD5}c2FsdGVkIGhhc2g=", "{SMD5} (salted MD5)", "either"),
         (
-            "$y$j9T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA",
-            "$y$ (yescrypt)",
+            "$gy$j9T$4tG/PWvpqzvRJsF7SO8Nd0$en/b185Zp9PudE5NoalwLtNero9E0.lKm7thSvvkzl.",
+            "$gy$ (gost-yescrypt)",
             "nginx and Apache httpd verify it through the system crypt(3)",
         ),
         (

@@ -112,6 +112,7 @@ impl Vector {
             hash::Params::Sha1 => Scheme::Sha1,
             hash::Params::Crypt => Scheme::DesCrypt,
             hash::Params::Plain => unreachable!("Apache's plain entries are not recorded"),
+            hash::Params::Yescrypt => unreachable!("Apache's htpasswd does not write yescrypt"),
         }
     }
 }

@@ -1209,6 +1209,82 @@ fn htpasswd_differential_users_passwords_files() {
     compare_all("users, passwords and files", cases);
 }
 
+/// `-v` on `$y$` entries, which Apache verifies through crypt(3)
+/// (libxcrypt): sound ones (mkpasswd, Python's `crypt`), ones libxcrypt
+/// refuses, and updates and deletions of a file that holds them. Every
+/// entry is for the password `pw`.
+fn yescrypt() -> Vec<Case> {
+    let entries: [(&str, &str); 9] = [
+        (
+            "default",
+            "$y$j9T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA",
+        ),
+        (
+            "r3",
+            "$y$j7T$2DVTvixbFhavvb56s3NZy1$uXKnqzoOPwYjQ8reXYLNe.8s1afXIFgfd55QoqvAWP3",
+        ),
+        (
+            "empty-salt",
+            "$y$j9T$$35/RtcSpQnsp9pKBilplwTCR/Z6e.uNV.3aZKZzHYd6",
+        ),
+        (
+            "p4",
+            "$y$j95.0$abcd$HnTqooE7ta50s.ACStyNajDIpgvGzvCqoYz6N8af9.6",
+        ),
+        (
+            "worm",
+            "$y$/9T$abcd$yYyUfT9qC44eqTfHJjFRCw6pXlAv6WV7O5BBTJWJbND",
+        ),
+        (
+            "n-2",
+            "$y$j.T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA",
+        ),
+        (
+            "salt-bits",
+            "$y$j9T$abc$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA",
+        ),
+        (
+            "last-char",
+            "$y$j9T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYQ",
+        ),
+        ("no-field-end", "$y$j9T"),
+    ];
+    let file: String = entries
+        .iter()
+        .map(|(user, stored)| format!("{user}:{stored}\n"))
+        .collect();
+    let start = Start::File(file.into_bytes());
+    let mut cases = Vec::new();
+    for (user, _) in entries {
+        for (attempt, password) in [("right", &b"pw"[..]), ("wrong", b"pW")] {
+            cases.push(case(
+                format!("yescrypt-{user}-verify-{attempt}"),
+                &[b"-vb", b"f", user.as_bytes(), password],
+                b"",
+                &start,
+            ));
+        }
+    }
+    cases.push(case(
+        "yescrypt-update-default",
+        &[b"-bB", b"-C", b"4", b"f", b"default", b"new-pw"],
+        b"",
+        &start,
+    ));
+    cases.push(case(
+        "yescrypt-delete-worm",
+        &[b"-D", b"f", b"worm"],
+        b"",
+        &start,
+    ));
+    cases
+}
+
+#[test]
+fn htpasswd_differential_yescrypt() {
+    compare_all("yescrypt", yescrypt());
+}
+
 // ------------------------------------------------------------------ fixed defects
 
 type Check = fn(&Outcome) -> Result<(), String>;

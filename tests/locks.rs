@@ -165,6 +165,22 @@ fn line_saying(lines: &Receiver<String>, what: &str, within: Duration) -> String
     }
 }
 
+/// Every stderr line not read yet, up to the end of the stream: the
+/// process has ended, but the thread reading its stderr may not have
+/// handed everything over yet.
+fn rest_of(lines: &Receiver<String>) -> Vec<String> {
+    let deadline = Instant::now() + TIMEOUT;
+    let mut rest = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) => rest.push(line),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return rest,
+            Err(mpsc::RecvTimeoutError::Timeout) => panic!("stderr never ended: {rest:?}"),
+        }
+    }
+}
+
 fn wait_for(child: &mut Child) -> std::process::ExitStatus {
     let deadline = Instant::now() + TIMEOUT;
     loop {
@@ -217,7 +233,7 @@ fn wait_seconds_bounds_the_wait_with_exit_1_naming_the_option() {
     );
     let status = wait_for(&mut waiting);
     let waited = started.elapsed();
-    let said: Vec<String> = lines.try_iter().collect();
+    let said: Vec<String> = rest_of(&lines);
     signal(holding.id(), "CONT");
     assert!(wait_for(&mut holding).success());
     assert_eq!(status.code(), Some(1), "{said:?}");
@@ -236,7 +252,7 @@ fn wait_seconds_bounds_the_wait_with_exit_1_naming_the_option() {
     let mut holding = holder(&dir);
     let (mut waiting, lines) = waiter(&dir, &["add", "users", "late", "-p", "pw", "--wait", "0"]);
     let status = wait_for(&mut waiting);
-    let said: Vec<String> = lines.try_iter().collect();
+    let said: Vec<String> = rest_of(&lines);
     signal(holding.id(), "CONT");
     assert!(wait_for(&mut holding).success());
     assert_eq!(status.code(), Some(1), "{said:?}");
@@ -253,7 +269,7 @@ fn sigint_or_sigterm_while_waiting_for_the_lock_exits_4_and_changes_nothing() {
         line_saying(&lines, "waiting for the lock", Duration::from_secs(5));
         signal(waiting.id(), name);
         let status = wait_for(&mut waiting);
-        let said: Vec<String> = lines.try_iter().collect();
+        let said: Vec<String> = rest_of(&lines);
         assert_eq!(status.code(), Some(4), "SIG{name}: {said:?}");
         assert_eq!(
             said.iter()

@@ -514,6 +514,97 @@ proptest! {
         }
     }
 
+    /// `htpass sync`'s pass: each user's first entry kept or replaced in
+    /// place, its later entries removed, absent users appended, and every
+    /// entry of another user removed (or, keeping them, copied); every other
+    /// line byte for byte. The output equals the input exactly when every
+    /// user is unchanged and nothing was removed.
+    #[test]
+    fn upsert_exclusive_follows_the_model(
+        (picked, input) in scenario_many(),
+        keep in vec(any::<bool>(), 4),
+        remove_unlisted in any::<bool>(),
+        capacity in read_sizes(),
+    ) {
+        let users: Vec<Username> = picked.iter().map(|name| username(name)).collect();
+        let user_bytes: Vec<&[u8]> = picked.iter().map(Vec::as_slice).collect();
+        let decisions: Vec<Option<Vec<u8>>> = (0..users.len())
+            .map(|i| (!keep[i]).then(|| format!("NEW{i}").into_bytes()))
+            .collect();
+
+        let mut removed = Vec::new();
+        let mut tell = |user: &[u8]| removed.push(user.to_vec());
+        let unlisted = if remove_unlisted {
+            file::Unlisted::Remove(&mut tell)
+        } else {
+            file::Unlisted::Keep
+        };
+        let mut reader = BufReader::with_capacity(capacity, &input[..]);
+        let mut output = Vec::new();
+        let outcomes = file::upsert_exclusive(
+            Some(&mut reader as &mut dyn BufRead),
+            &mut output,
+            path(),
+            &users,
+            MalformedLines::Keep,
+            |i, _| {
+                Ok(match &decisions[i] {
+                    Some(hash) => Resolution::Write(hash.clone()),
+                    None => Resolution::Keep,
+                })
+            },
+            unlisted,
+        )
+        .unwrap();
+
+        // The model, line by line.
+        let mut expected = Vec::new();
+        let mut expected_removed = Vec::new();
+        let mut entries = vec![0usize; users.len()];
+        for line in lines(&input) {
+            let Some((found, _)) = entry_of(line) else {
+                expected.extend_from_slice(line);
+                continue;
+            };
+            match user_bytes.iter().position(|user| *user == found) {
+                Some(i) => {
+                    entries[i] += 1;
+                    match (&decisions[i], entries[i]) {
+                        (Some(hash), 1) => expected.extend(record(found, hash, line)),
+                        (None, 1) => expected.extend_from_slice(line),
+                        _ => {}
+                    }
+                }
+                None if remove_unlisted => expected_removed.push(found.to_vec()),
+                None => expected.extend_from_slice(line),
+            }
+        }
+        let mut unterminated = !expected.is_empty() && !expected.ends_with(b"\n");
+        for (i, user) in user_bytes.iter().enumerate() {
+            if let (0, Some(hash)) = (entries[i], &decisions[i]) {
+                if unterminated {
+                    expected.push(b'\n');
+                    unterminated = false;
+                }
+                expected.extend([user, &b":"[..], hash, b"\n"].concat());
+            }
+        }
+        prop_assert_eq!(&output, &expected);
+        prop_assert_eq!(&removed, &expected_removed);
+        for (i, outcome) in outcomes.iter().enumerate() {
+            let expected = match (entries[i], decisions[i].is_some()) {
+                (0, true) => UpsertOutcome::Added,
+                (0, false) | (1, false) => UpsertOutcome::Unchanged,
+                _ => UpsertOutcome::Updated,
+            };
+            prop_assert_eq!(*outcome, expected, "user {}", i);
+        }
+        // What lets the caller skip the write.
+        if outcomes.iter().all(|o| *o == UpsertOutcome::Unchanged) && removed.is_empty() {
+            prop_assert_eq!(&output, &input);
+        }
+    }
+
     /// Delete removes every entry line of the users and nothing else, and
     /// counts what it removed.
     #[test]

@@ -25,6 +25,16 @@ fuzz_target!(|data: &[u8]| {
         Scheme::Ssha => assert!(data.starts_with(b"{SSHA}")),
         Scheme::PlainTagged => assert!(data.starts_with(b"{PLAIN}")),
         Scheme::DesCrypt => assert_eq!(data.len(), 13),
+        // A cost only for a field libxcrypt computes: N from 4 to 2^31.
+        Scheme::Yescrypt { cost } => {
+            assert!(data.starts_with(b"$y$"));
+            assert_eq!(scheme.cost(), None);
+            if let Some(cost) = cost {
+                assert!((2..=31).contains(&cost.n_log2));
+                assert!(cost.r >= 1 && cost.p >= 1);
+                assert_eq!(scheme.cost_text(), Some(cost.to_string()));
+            }
+        }
         Scheme::Unsupported(row) => assert_eq!(scheme.name(), row.name),
         Scheme::BarePlain => assert_eq!(scheme.cost(), None),
     }

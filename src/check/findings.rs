@@ -23,7 +23,7 @@ use crate::hash::{self, Shape};
 use crate::username::escape_for_terminal;
 
 use super::duplicates::Seen;
-use super::servers::{Duplicates, Format, Reading, SERVERS, Server, ServerRules};
+use super::servers::{Duplicates, Format, Reading, Server, ServerRules, default_servers};
 use super::{CheckOptions, Finding, Kind, Severity, Summary};
 
 pub(super) const BYTE_ORDER_MARK: &[u8] = b"\xef\xbb\xbf";
@@ -86,7 +86,7 @@ pub(super) struct Checker<'o> {
 impl<'o> Checker<'o> {
     pub(super) fn new(options: &'o CheckOptions) -> Checker<'o> {
         let considered = if options.servers.is_empty() {
-            SERVERS.iter().collect()
+            default_servers().collect()
         } else {
             options
                 .servers
@@ -298,6 +298,7 @@ impl<'o> Checker<'o> {
     fn entry(&mut self, number: u64, user: &[u8], hash: &[u8]) {
         let name = escape_for_terminal(user);
         self.list_separator(number, user, &name);
+        self.refused_name(number, user, &name);
         if hash.is_empty() {
             self.empty_hash(number, user, &name);
             return;
@@ -393,6 +394,39 @@ impl<'o> Checker<'o> {
             self.push(
                 number,
                 Kind::SeparatorInUser,
+                Some(user),
+                vec![rules.server],
+                message,
+            );
+        }
+    }
+
+    /// A user name a server named with `--for` cannot take (OpenShift and
+    /// `/`): an error, from the server's [`ServerRules::refused_names`].
+    fn refused_name(&mut self, number: u64, user: &[u8], name: &str) {
+        if !self.for_servers {
+            return;
+        }
+        let refused: Vec<(&'static ServerRules, _)> = self
+            .considered
+            .iter()
+            .filter_map(|rules| {
+                let rule = rules
+                    .refused_names
+                    .iter()
+                    .find(|rule| rule.matches.matches(user))?;
+                Some((*rules, *rule))
+            })
+            .collect();
+        for (rules, rule) in refused {
+            // The rule's reason names the server.
+            let message = format!(
+                "user {name}: the user name {}: {}; {}",
+                rule.problem, rule.why, rule.in_file
+            );
+            self.push(
+                number,
+                Kind::RefusedName,
                 Some(user),
                 vec![rules.server],
                 message,
@@ -548,10 +582,10 @@ fn verb<'a>(count: usize, (one, many): (&'a str, &'a str)) -> &'a str {
 }
 
 /// The servers named, then the verb phrase agreeing with them: "nginx keeps
-/// it", "nginx and Envoy keep it", "every server keeps it" (all of
-/// [`SERVERS`]).
+/// it", "nginx and Envoy keep it", "every server keeps it" (all those a
+/// plain `check` considers).
 pub(super) fn said(names: &[&str], phrase: (&str, &str)) -> String {
-    if names.len() == SERVERS.len() {
+    if names.len() == default_servers().count() {
         format!("every server {}", phrase.0)
     } else {
         format!("{} {}", join(names), verb(names.len(), phrase))

@@ -10,11 +10,11 @@
 //! of its bytes into a message (a `{PLAIN}` hash is a password); decide
 //! per server with an `if` rather than from the table.
 
-use crate::hash::{BcryptCost, Defect, Scheme, ShaRounds, Shape};
+use crate::hash::{BcryptCost, BcryptVariant, Defect, Scheme, ShaRounds, Shape, YescryptCost};
 
 use super::Kind;
 use super::findings::{Checker, join, refusals, said, server_list};
-use super::servers::{Format, Reading, SERVERS, ServerRules};
+use super::servers::{Format, Reading, ServerRules, default_servers};
 
 impl Checker<'_> {
     /// A hash of a scheme htpass knows, in a shape the servers considered
@@ -103,13 +103,32 @@ impl Checker<'_> {
         format: Format,
         scheme: Option<Scheme>,
     ) {
+        let verifies = |rules: &ServerRules| match scheme {
+            Some(scheme) => rules.accepts_scheme(scheme),
+            None => rules.accepts(format),
+        };
         let refusing: Vec<&'static ServerRules> = self
             .considered
             .iter()
             .copied()
-            .filter(|rules| !rules.accepts(format))
+            .filter(|rules| !verifies(rules))
             .collect();
-        let label = format.label();
+        // A server that takes bcrypt but not this prefix (OpenShift and
+        // $2b$): the prefix is what the message must name.
+        let bcrypt_prefix = match scheme {
+            Some(Scheme::Bcrypt { variant, .. })
+                if refusing
+                    .iter()
+                    .any(|rules| rules.refused_bcrypt.contains(&variant)) =>
+            {
+                Some(variant)
+            }
+            _ => None,
+        };
+        let label = match bcrypt_prefix {
+            Some(variant) => format!("{} (bcrypt)", variant.prefix()),
+            None => format.label().to_owned(),
+        };
         if format == Format::BarePlain {
             let message = format!(
                 "user {name}: the hash is in no format a server knows (a password in clear text?): {}; set a new password",
@@ -164,9 +183,16 @@ impl Checker<'_> {
             let advice = self.advice();
             let message = format!(
                 "user {name}: {label} hash: {}; {advice}",
-                refusals(&refusing, name, |rules| match rules.accepts {
-                    [only] => format!("{} accepts only {}", rules.name, only.label()),
-                    _ => format!("{} does not accept it", rules.name),
+                refusals(&refusing, name, |rules| {
+                    match (rules.accepts, bcrypt_prefix) {
+                        (_, Some(refused)) if rules.refused_bcrypt.contains(&refused) => format!(
+                            "{} verifies bcrypt only as {}",
+                            rules.name,
+                            accepted_prefixes(rules)
+                        ),
+                        ([only], _) => format!("{} accepts only {}", rules.name, only.label()),
+                        _ => format!("{} does not accept it", rules.name),
+                    }
                 })
             );
             self.push(
@@ -266,6 +292,13 @@ impl Checker<'_> {
                         BcryptCost::DEFAULT.get()
                     ),
                 ),
+                Scheme::Yescrypt { cost: Some(cost) } => (
+                    format!("{label} with {cost}"),
+                    format!(
+                        "yescrypt's default parameters ({}, as `htpass add -a yescrypt` and `mkpasswd -m yescrypt` write them), or with bcrypt",
+                        YescryptCost::DEFAULT
+                    ),
+                ),
                 _ => (
                     format!("{label} with rounds={}", scheme.cost().unwrap_or_default()),
                     format!(
@@ -315,12 +348,16 @@ const SLOW_BCRYPT_COST: u32 = 16;
 /// From this many SHA-crypt rounds up: 0.3 s at a million, about 5
 /// minutes at the most.
 const SLOW_SHA_ROUNDS: u32 = 1_000_000;
+/// From this estimate up for yescrypt: `mkpasswd -R 11` (N = 2^18, 1 GiB)
+/// takes 1.2 to 1.6 s, `-R 10` half that.
+const SLOW_YESCRYPT_SECONDS: f64 = 1.0;
 
 /// How long a login with `scheme` takes, when that is too long.
 fn slow(scheme: Scheme) -> Option<f64> {
     let too_slow = match scheme {
         Scheme::Bcrypt { cost, .. } => cost >= SLOW_BCRYPT_COST,
         Scheme::ShaCrypt { rounds, .. } => rounds >= SLOW_SHA_ROUNDS,
+        Scheme::Yescrypt { cost: Some(cost) } => cost.verify_seconds() >= SLOW_YESCRYPT_SECONDS,
         _ => false,
     };
     if too_slow {
@@ -350,10 +387,30 @@ fn duration(seconds: f64) -> String {
     }
 }
 
-/// The servers that hand unknown hashes to the system crypt(3).
-fn system_crypt_servers() -> Vec<&'static str> {
-    SERVERS
+/// The bcrypt prefixes `rules` verifies, as "$2a$ or $2y$".
+fn accepted_prefixes(rules: &ServerRules) -> String {
+    const EVERY: [BcryptVariant; 4] = [
+        BcryptVariant::TwoA,
+        BcryptVariant::TwoB,
+        BcryptVariant::TwoX,
+        BcryptVariant::TwoY,
+    ];
+    let prefixes: Vec<&str> = EVERY
         .iter()
+        .filter(|variant| !rules.refused_bcrypt.contains(variant))
+        .map(|variant| variant.prefix())
+        .collect();
+    match prefixes.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, init)) => format!("{} or {last}", init.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// The servers that hand unknown hashes to the system crypt(3), among
+/// those a plain `check` considers.
+fn system_crypt_servers() -> Vec<&'static str> {
+    default_servers()
         .filter(|rules| rules.system_crypt)
         .map(|rules| rules.name)
         .collect()
@@ -504,7 +561,7 @@ mod tests {
             "{}",
             finding.message
         );
-        assert_eq!(finding.servers, Server::ALL.to_vec());
+        assert_eq!(finding.servers, Server::ALL[..5].to_vec());
         // 28 characters: Envoy loads the file, and the user cannot log in.
         let odd = for_servers(
             b"alice:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9h=\n",
@@ -545,10 +602,10 @@ mod tests {
 
     #[test]
     fn schemes_only_the_system_crypt_verifies_warn_unless_no_server_asked_for_does() {
-        let yescrypt =
-            "alice:$y$j9T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA\n";
+        let gost =
+            "alice:$gy$j9T$4tG/PWvpqzvRJsF7SO8Nd0$en/b185Zp9PudE5NoalwLtNero9E0.lKm7thSvvkzl.\n";
         let bsdi = "alice:_J9..UKsmpP1cqbJu1MM\n";
-        for input in [yescrypt, bsdi] {
+        for input in [gost, bsdi] {
             let findings = generic(input.as_bytes());
             let finding = only(&findings, Kind::UnverifiableByHtpass);
             assert_eq!(finding.severity, Severity::Warning);
@@ -576,6 +633,76 @@ mod tests {
                 finding.message
             );
         }
+    }
+
+    /// `mkpasswd -m yescrypt pw` (libxcrypt 4.4.33), and `-R 11`.
+    const YESCRYPT: &str =
+        "$y$j9T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA";
+    const YESCRYPT_R11: &str =
+        "$y$jFT$iGcGlEEwoAEXkWUkuOxta1$LH8pYp.bjCz5XqaukveLbEBe.f0e/apOJsF3GgUmaK6";
+
+    /// Issue 14: `$y$` is verified, so only the servers without crypt(3)
+    /// are a finding, and only when asked for.
+    #[test]
+    fn yescrypt_is_read_by_the_servers_with_the_system_crypt_only() {
+        let input = format!("alice:{YESCRYPT}\n");
+        assert!(generic(input.as_bytes()).is_empty());
+        assert!(for_servers(input.as_bytes(), &[Server::Nginx, Server::Apache]).is_empty());
+        for server in [Server::Registry, Server::Traefik, Server::Envoy] {
+            let findings = for_servers(input.as_bytes(), &[server]);
+            let finding = only(&findings, Kind::UnsupportedByServer);
+            assert_eq!(finding.severity, Severity::Error);
+            assert!(
+                finding
+                    .message
+                    .starts_with("user alice: $y$ (yescrypt) hash: "),
+                "{}",
+                finding.message
+            );
+            assert_eq!(finding.servers, vec![server]);
+        }
+        let findings = for_servers(input.as_bytes(), &[Server::Registry]);
+        assert!(
+            findings[0]
+                .message
+                .contains("the Docker registry accepts only bcrypt, so user alice cannot log in"),
+            "{}",
+            findings[0].message
+        );
+    }
+
+    #[test]
+    fn malformed_and_costly_yescrypt_hashes_are_errors_and_slow_ones_warn() {
+        let body = &YESCRYPT[7..];
+        for (stored, defect) in [
+            (format!("$y$j.T${body}"), "not ones libxcrypt"),
+            (format!("$y$j9T$abc${}", &body[23..]), "salt"),
+            (format!("{YESCRYPT}x"), "43 characters"),
+            (format!("$y$jGT${body}"), "more than 1 GiB"),
+        ] {
+            let findings = generic(format!("alice:{stored}\n").as_bytes());
+            let finding = only(&findings, Kind::MalformedHash);
+            assert!(
+                finding
+                    .message
+                    .starts_with("user alice: malformed $y$ (yescrypt) hash (it"),
+                "{}",
+                finding.message
+            );
+            assert!(finding.message.contains(defect), "{}", finding.message);
+        }
+        let findings = generic(format!("alice:{YESCRYPT_R11}\n").as_bytes());
+        let message = &only(&findings, Kind::SlowHash).message;
+        assert!(
+            message.starts_with(
+                "user alice: $y$ (yescrypt) with N=2^18 r=32 makes every login take about 1 second"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("default parameters (N=2^12 r=32"),
+            "{message}"
+        );
     }
 
     #[test]

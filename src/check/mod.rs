@@ -45,7 +45,7 @@ use crate::file::for_each_line;
 use crate::hash::BcryptCost;
 
 pub use duplicates::SIEVE_KEYS;
-pub use servers::{Duplicates, Format, Reading, SERVERS, Server, ServerRules};
+pub use servers::{Duplicates, Format, Reading, SERVERS, Server, ServerRules, default_servers};
 
 use duplicates::{Tally, check_rereading};
 use findings::Checker;
@@ -120,10 +120,12 @@ pub enum Kind {
     SlowHash,
     /// A user name holding the byte a server's inline user list splits at.
     SeparatorInUser,
+    /// A user name a server cannot take (OpenShift: `/`, `%`).
+    RefusedName,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 20] = [
         Kind::MalformedLine,
         Kind::EmptyUser,
         Kind::EmptyHash,
@@ -143,6 +145,7 @@ impl Kind {
         Kind::UnverifiableByHtpass,
         Kind::SlowHash,
         Kind::SeparatorInUser,
+        Kind::RefusedName,
     ];
 
     /// The kebab-case name (`--format json`'s `code`).
@@ -167,6 +170,7 @@ impl Kind {
             Kind::UnverifiableByHtpass => "unverifiable-by-htpass",
             Kind::SlowHash => "slow-hash",
             Kind::SeparatorInUser => "separator-in-user",
+            Kind::RefusedName => "refused-name",
         }
     }
 
@@ -219,7 +223,9 @@ impl Summary {
 /// finding: those of each line as the line is read, then one per duplicated
 /// user (which needs the whole file to say which line each server uses).
 ///
-/// Without `options.servers` every server of [`SERVERS`] is considered for
+/// Without `options.servers` every server a plain check considers
+/// ([`default_servers`]: those of [`SERVERS`] that read a file themselves,
+/// nginx's row speaking for the nginx controllers) is considered for
 /// what breaks a file, and formats only some servers take are warned about,
 /// not refused; with them, only those servers count, and an entry one of
 /// them cannot verify is an error.

@@ -43,8 +43,10 @@
 //! - A UTF-8 byte-order mark is white space to none of them: it becomes part
 //!   of the first user name.
 //! - nginx and Apache httpd hand every hash they do not compute themselves
-//!   to the system crypt(3). On a glibc system that is libxcrypt, which also
-//!   verifies schemes htpass cannot (yescrypt, scrypt, BSDi's `_`...: see
+//!   to the system crypt(3). On a glibc system that is libxcrypt, which
+//!   verifies yescrypt (`$y$`, the default of `/etc/shadow` on Debian,
+//!   Ubuntu and Fedora; checked live, `tests/interop`), and also schemes
+//!   htpass cannot (gost-yescrypt, scrypt, BSDi's `_`...: see
 //!   [`crate::hash::unsupported`]); checked live with nginx 1.22.1 and
 //!   `mkpasswd` hashes, which it verifies, as it refuses a `rounds=` with a
 //!   leading zero. The registry, Traefik and Envoy have no crypt(3).
@@ -55,8 +57,33 @@
 //! - Traefik's `users` option (a docker-compose label, the command line, a
 //!   dynamic configuration file) is a list split at `,`; its `usersFile` and
 //!   a Kubernetes Secret hold one `USER:HASH` a line.
+//! - The F5 NGINX Ingress Controller and NGINX Gateway Fabric mount the
+//!   Secret as a file for nginx's `auth_basic_user_file`: nginx's row, under
+//!   their own names (issue 13; `render::readers` cites their Secret rules).
+//! - OpenShift's HTPasswd identity provider (openshift/oauth-server,
+//!   `pkg/authenticator/password/htpasswd/htpasswd.go`) reads lines with
+//!   Go's `bufio.Scanner` (which drops a CR before the LF), skips empty
+//!   lines and, with a warning, lines without `:`, splits at the first `:`
+//!   without trimming (white space stays in the user or the hash), lets the
+//!   last entry of a user win, and verifies `$apr1$`, `{SHA}`, and bcrypt
+//!   only with the prefixes `$2y$` and `$2a$` (through Go's bcrypt): `$2b$`
+//!   is an "Unrecognized hash type", crypt "not supported". User names with
+//!   `/` or `%`, and `.`, `..`, `~`, cannot become OpenShift users (its
+//!   `ValidateUserName`; see `render::readers`).
+//! - Caddy reads no htpasswd file: `htpass export --format caddyfile` or
+//!   `caddy-json` renders it (see `render::caddy`). Its row is what that
+//!   export and Caddy together do: bcrypt only (Go's, any prefix, the first
+//!   60 characters), the whole export refused at a line that is not an
+//!   entry or at an entry that is not bcrypt, the whole config refused by
+//!   Caddy at a user given twice; a CR, leading white space and what
+//!   follows the 60 characters of a bcrypt hash never reach Caddy.
+//!
+//! Not every row is considered by a plain `check` (no `--for`): the nginx
+//! controllers read as nginx does, whose row speaks for them, and OpenShift
+//! and Caddy are named with `--for` ([`ServerRules::by_default`]).
 
-use crate::hash::{Defect, Scheme, ShaVariant, Shape, Unsupported};
+use crate::hash::{BcryptVariant, Defect, Scheme, ShaVariant, Shape, Unsupported};
+use crate::render::{NameRule, readers};
 
 /// A server whose reading of the file is applied (`htpass check --for`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -71,16 +98,28 @@ pub enum Server {
     Traefik,
     /// Envoy basic_auth (also Envoy Gateway).
     Envoy,
+    /// The F5 NGINX Ingress Controller (nginx's reading).
+    NginxIngress,
+    /// NGINX Gateway Fabric (nginx's reading).
+    NginxGatewayFabric,
+    /// OpenShift's HTPasswd identity provider.
+    OpenShift,
+    /// Caddy, through `htpass export --format caddyfile|caddy-json`.
+    Caddy,
 }
 
 impl Server {
     /// Every server, in the order of [`SERVERS`].
-    pub const ALL: [Server; 5] = [
+    pub const ALL: [Server; 9] = [
         Server::Registry,
         Server::Nginx,
         Server::Apache,
         Server::Traefik,
         Server::Envoy,
+        Server::NginxIngress,
+        Server::NginxGatewayFabric,
+        Server::OpenShift,
+        Server::Caddy,
     ];
 
     /// The short name, as `--for` takes it and JSON shows it.
@@ -91,6 +130,10 @@ impl Server {
             Server::Apache => "apache",
             Server::Traefik => "traefik",
             Server::Envoy => "envoy",
+            Server::NginxIngress => "nginx-ingress",
+            Server::NginxGatewayFabric => "nginx-gateway-fabric",
+            Server::OpenShift => "openshift",
+            Server::Caddy => "caddy",
         }
     }
 
@@ -116,13 +159,15 @@ pub enum Format {
     Sha512Crypt,
     /// Traditional 13-character crypt.
     DesCrypt,
+    /// `$y$`, through the system crypt(3) (libxcrypt).
+    Yescrypt,
     /// `{SHA}`.
     Sha1,
     /// `{SSHA}`.
     Ssha,
     /// `{PLAIN}`.
     PlainTagged,
-    /// A scheme htpass names but cannot verify (`{SSHA256}`, `$y$`): only
+    /// A scheme htpass names but cannot verify (`{SSHA256}`, `$gy$`): only
     /// the servers that hand hashes to the system crypt(3) may verify it.
     Unsupported(&'static Unsupported),
     /// Anything else: a password in clear text, or garbage.
@@ -145,6 +190,7 @@ impl Format {
                 ..
             } => Format::Sha512Crypt,
             Scheme::DesCrypt => Format::DesCrypt,
+            Scheme::Yescrypt { .. } => Format::Yescrypt,
             Scheme::Sha1 => Format::Sha1,
             Scheme::Ssha => Format::Ssha,
             Scheme::PlainTagged => Format::PlainTagged,
@@ -162,6 +208,7 @@ impl Format {
             Format::Sha256Crypt => "$5$ (SHA-256-crypt)",
             Format::Sha512Crypt => "$6$ (SHA-512-crypt)",
             Format::DesCrypt => "crypt (DES)",
+            Format::Yescrypt => "$y$ (yescrypt)",
             Format::Sha1 => "{SHA} (SHA-1)",
             Format::Ssha => "{SSHA} (salted SHA-1)",
             Format::PlainTagged => "{PLAIN}",
@@ -184,6 +231,7 @@ impl Format {
             Format::Bcrypt
             | Format::Sha256Crypt
             | Format::Sha512Crypt
+            | Format::Yescrypt
             | Format::Unsupported(_)
             | Format::BarePlain => None,
         }
@@ -253,7 +301,7 @@ pub struct ServerRules {
     pub accepts: &'static [Format],
     /// Whether it hands a hash it does not know to the system crypt(3),
     /// which on a glibc system (libxcrypt) verifies more schemes than
-    /// htpass does: yescrypt, scrypt, BSDi's (see [`Unsupported`]).
+    /// htpass does: gost-yescrypt, scrypt, BSDi's (see [`Unsupported`]).
     pub system_crypt: bool,
     /// Which entry of a user listed twice it uses.
     pub duplicates: Duplicates,
@@ -280,6 +328,12 @@ pub struct ServerRules {
     /// from a file) is split at: a user whose name holds it can be given
     /// only from a file.
     pub list_separator: Option<u8>,
+    /// The bcrypt prefixes it does not verify, though it verifies bcrypt.
+    pub refused_bcrypt: &'static [BcryptVariant],
+    /// The user names it cannot take (the same rules `export --for` refuses).
+    pub refused_names: &'static [NameRule],
+    /// Whether a `check` without `--for` considers it.
+    pub by_default: bool,
 }
 
 impl ServerRules {
@@ -291,11 +345,19 @@ impl ServerRules {
         }
     }
 
+    /// Whether it verifies hashes of `scheme` (when they are sound): its
+    /// format, and for bcrypt its prefix.
+    pub fn accepts_scheme(&self, scheme: Scheme) -> bool {
+        match scheme {
+            Scheme::Bcrypt { variant, .. } if self.refused_bcrypt.contains(&variant) => false,
+            scheme => self.accepts(Format::of(scheme)),
+        }
+    }
+
     /// What it does with an entry whose hash has this shape: `Ignored`
     /// when it verifies it.
     pub fn reads(&self, shape: Shape) -> Reading {
-        let format = Format::of(shape.scheme());
-        if !self.accepts(format) {
+        if !self.accepts_scheme(shape.scheme()) {
             return self.unusable_entry;
         }
         match shape {
@@ -315,9 +377,44 @@ impl ServerRules {
     }
 }
 
+/// nginx's row, which the nginx controllers share under their own names.
+const NGINX: ServerRules = ServerRules {
+    server: Server::Nginx,
+    name: "nginx",
+    // $apr1$, {SHA}, {SSHA} and {PLAIN} itself; the rest through
+    // crypt(3) (libxcrypt: bcrypt, $1$, $5$, $6$, DES, yescrypt).
+    accepts: &[
+        Format::Bcrypt,
+        Format::Apr1,
+        Format::Md5Crypt,
+        Format::Sha256Crypt,
+        Format::Sha512Crypt,
+        Format::DesCrypt,
+        Format::Yescrypt,
+        Format::Sha1,
+        Format::Ssha,
+        Format::PlainTagged,
+    ],
+    system_crypt: true,
+    duplicates: Duplicates::First,
+    malformed_line: Reading::Ignored,
+    carriage_return: Reading::Ignored,
+    trailing_white_space: Reading::KeptInHash,
+    leading_white_space: Reading::KeptInUser,
+    second_colon: Reading::EndsHash,
+    byte_order_mark: Reading::KeptInUser,
+    unusable_entry: Reading::UserLocked,
+    sha1_length: Reading::UserLocked,
+    bcrypt_trailing: Reading::UserLocked,
+    list_separator: None,
+    refused_bcrypt: &[],
+    refused_names: &[],
+    by_default: true,
+};
+
 /// What each server does with a file, in the order of [`Server`]. See the
 /// module documentation for the source of each cell.
-pub static SERVERS: [ServerRules; 5] = [
+pub static SERVERS: [ServerRules; 9] = [
     ServerRules {
         server: Server::Registry,
         name: "the Docker registry",
@@ -334,40 +431,16 @@ pub static SERVERS: [ServerRules; 5] = [
         sha1_length: Reading::UserLocked,
         bcrypt_trailing: Reading::Ignored,
         list_separator: None,
+        refused_bcrypt: &[],
+        refused_names: &[],
+        by_default: true,
     },
-    ServerRules {
-        server: Server::Nginx,
-        name: "nginx",
-        // $apr1$, {SHA}, {SSHA} and {PLAIN} itself; the rest through
-        // crypt(3) (libxcrypt: bcrypt, $1$, $5$, $6$, DES).
-        accepts: &[
-            Format::Bcrypt,
-            Format::Apr1,
-            Format::Md5Crypt,
-            Format::Sha256Crypt,
-            Format::Sha512Crypt,
-            Format::DesCrypt,
-            Format::Sha1,
-            Format::Ssha,
-            Format::PlainTagged,
-        ],
-        system_crypt: true,
-        duplicates: Duplicates::First,
-        malformed_line: Reading::Ignored,
-        carriage_return: Reading::Ignored,
-        trailing_white_space: Reading::KeptInHash,
-        leading_white_space: Reading::KeptInUser,
-        second_colon: Reading::EndsHash,
-        byte_order_mark: Reading::KeptInUser,
-        unusable_entry: Reading::UserLocked,
-        sha1_length: Reading::UserLocked,
-        bcrypt_trailing: Reading::UserLocked,
-        list_separator: None,
-    },
+    NGINX,
     ServerRules {
         server: Server::Apache,
         name: "Apache httpd",
-        // bcrypt, $apr1$ and {SHA} itself; the rest through crypt(3).
+        // bcrypt, $apr1$ and {SHA} itself; the rest through crypt(3)
+        // (yescrypt included).
         accepts: &[
             Format::Bcrypt,
             Format::Apr1,
@@ -375,6 +448,7 @@ pub static SERVERS: [ServerRules; 5] = [
             Format::Sha256Crypt,
             Format::Sha512Crypt,
             Format::DesCrypt,
+            Format::Yescrypt,
             Format::Sha1,
         ],
         system_crypt: true,
@@ -389,6 +463,9 @@ pub static SERVERS: [ServerRules; 5] = [
         sha1_length: Reading::UserLocked,
         bcrypt_trailing: Reading::UserLocked,
         list_separator: None,
+        refused_bcrypt: &[],
+        refused_names: &[],
+        by_default: true,
     },
     ServerRules {
         server: Server::Traefik,
@@ -406,6 +483,9 @@ pub static SERVERS: [ServerRules; 5] = [
         sha1_length: Reading::UserLocked,
         bcrypt_trailing: Reading::Ignored,
         list_separator: Some(b','),
+        refused_bcrypt: &[],
+        refused_names: &[],
+        by_default: true,
     },
     ServerRules {
         server: Server::Envoy,
@@ -423,8 +503,68 @@ pub static SERVERS: [ServerRules; 5] = [
         sha1_length: Reading::RefusesFile,
         bcrypt_trailing: Reading::UserLocked,
         list_separator: None,
+        refused_bcrypt: &[],
+        refused_names: &[],
+        by_default: true,
+    },
+    ServerRules {
+        server: Server::NginxIngress,
+        name: "the F5 NGINX Ingress Controller",
+        by_default: false,
+        ..NGINX
+    },
+    ServerRules {
+        server: Server::NginxGatewayFabric,
+        name: "NGINX Gateway Fabric",
+        by_default: false,
+        ..NGINX
+    },
+    ServerRules {
+        server: Server::OpenShift,
+        name: "OpenShift",
+        accepts: &[Format::Bcrypt, Format::Apr1, Format::Sha1],
+        system_crypt: false,
+        duplicates: Duplicates::Last,
+        malformed_line: Reading::Ignored,
+        carriage_return: Reading::Ignored,
+        trailing_white_space: Reading::KeptInHash,
+        leading_white_space: Reading::KeptInUser,
+        second_colon: Reading::KeptInHash,
+        byte_order_mark: Reading::KeptInUser,
+        unusable_entry: Reading::UserLocked,
+        sha1_length: Reading::UserLocked,
+        bcrypt_trailing: Reading::Ignored,
+        list_separator: None,
+        refused_bcrypt: &[BcryptVariant::TwoB, BcryptVariant::TwoX],
+        refused_names: readers::OPENSHIFT_NAMES,
+        by_default: false,
+    },
+    ServerRules {
+        server: Server::Caddy,
+        name: "Caddy",
+        accepts: &[Format::Bcrypt],
+        system_crypt: false,
+        duplicates: Duplicates::RefusesFile,
+        malformed_line: Reading::RefusesFile,
+        carriage_return: Reading::Ignored,
+        trailing_white_space: Reading::Ignored,
+        leading_white_space: Reading::Ignored,
+        second_colon: Reading::Ignored,
+        byte_order_mark: Reading::KeptInUser,
+        unusable_entry: Reading::RefusesFile,
+        sha1_length: Reading::RefusesFile,
+        bcrypt_trailing: Reading::Ignored,
+        list_separator: None,
+        refused_bcrypt: &[],
+        refused_names: &[],
+        by_default: false,
     },
 ];
+
+/// The servers a `check` without `--for` considers.
+pub fn default_servers() -> impl Iterator<Item = &'static ServerRules> {
+    SERVERS.iter().filter(|rules| rules.by_default)
+}
 
 // `Server::rules` indexes SERVERS by the enum's discriminant.
 const _: () = {
@@ -440,9 +580,9 @@ const _: () = {
 mod tests {
     use super::*;
 
+    /// The servers a plain check considers for which `reading` holds.
     fn rules_where(reading: impl Fn(&ServerRules) -> bool) -> Vec<Server> {
-        SERVERS
-            .iter()
+        default_servers()
             .filter(|rules| reading(rules))
             .map(|rules| rules.server)
             .collect()
@@ -496,7 +636,9 @@ mod tests {
                 Server::Envoy
             ]
         );
-        for format in [Sha256Crypt, Sha512Crypt, DesCrypt] {
+        // yescrypt too (`$y$`): the registry, Traefik and Envoy have no
+        // crypt(3).
+        for format in [Sha256Crypt, Sha512Crypt, DesCrypt, Yescrypt] {
             assert_eq!(
                 rules_where(|rules| rules.accepts(format)),
                 vec![Server::Nginx, Server::Apache]
@@ -510,9 +652,9 @@ mod tests {
             rules_where(|rules| rules.system_crypt),
             vec![Server::Nginx, Server::Apache]
         );
-        let yescrypt = crate::hash::unsupported::detect(b"$y$j9T$salt$hash").unwrap();
+        let gost = crate::hash::unsupported::detect(b"$gy$j9T$salt$hash").unwrap();
         assert_eq!(
-            rules_where(|rules| rules.accepts(Format::Unsupported(yescrypt))),
+            rules_where(|rules| rules.accepts(Format::Unsupported(gost))),
             vec![Server::Nginx, Server::Apache]
         );
         let ssha256 = crate::hash::unsupported::detect(b"{SSHA256}x").unwrap();
@@ -529,7 +671,7 @@ mod tests {
 
     #[test]
     fn the_table_says_how_each_server_reads_lines() {
-        let duplicates: Vec<_> = SERVERS.iter().map(|rules| rules.duplicates).collect();
+        let duplicates: Vec<_> = default_servers().map(|rules| rules.duplicates).collect();
         assert_eq!(
             duplicates,
             vec![
@@ -559,7 +701,64 @@ mod tests {
         );
         assert_eq!(
             rules_where(|rules| rules.byte_order_mark == Reading::KeptInUser),
-            Server::ALL.to_vec()
+            Server::ALL[..5].to_vec()
+        );
+    }
+
+    /// Issue 13 item 4: the consumers `export` renders for, one row each,
+    /// named with `--for` only.
+    #[test]
+    fn the_new_consumers_are_rows_a_plain_check_leaves_out() {
+        let defaults: Vec<Server> = default_servers().map(|rules| rules.server).collect();
+        assert_eq!(defaults, Server::ALL[..5].to_vec());
+        // The nginx controllers read as nginx does, under their own names.
+        for server in [Server::NginxIngress, Server::NginxGatewayFabric] {
+            let rules = server.rules();
+            assert_eq!(
+                ServerRules {
+                    server: Server::Nginx,
+                    name: "nginx",
+                    by_default: true,
+                    ..*rules
+                },
+                *Server::Nginx.rules()
+            );
+        }
+        let openshift = Server::OpenShift.rules();
+        assert_eq!(
+            openshift.accepts,
+            &[Format::Bcrypt, Format::Apr1, Format::Sha1]
+        );
+        let bcrypt = |variant| Scheme::Bcrypt { variant, cost: 10 };
+        assert!(openshift.accepts_scheme(bcrypt(BcryptVariant::TwoY)));
+        assert!(openshift.accepts_scheme(bcrypt(BcryptVariant::TwoA)));
+        assert!(!openshift.accepts_scheme(bcrypt(BcryptVariant::TwoB)));
+        assert!(
+            Server::Nginx
+                .rules()
+                .accepts_scheme(bcrypt(BcryptVariant::TwoB))
+        );
+        assert_eq!(openshift.duplicates, Duplicates::Last);
+        assert!(!openshift.refused_names.is_empty());
+        let caddy = Server::Caddy.rules();
+        assert_eq!(caddy.accepts, &[Format::Bcrypt]);
+        assert_eq!(
+            (caddy.duplicates, caddy.unusable_entry, caddy.malformed_line),
+            (
+                Duplicates::RefusesFile,
+                Reading::RefusesFile,
+                Reading::RefusesFile
+            )
+        );
+        let names: Vec<&str> = Server::ALL.iter().map(|server| server.name()).collect();
+        assert_eq!(
+            names[5..],
+            [
+                "nginx-ingress",
+                "nginx-gateway-fabric",
+                "openshift",
+                "caddy"
+            ]
         );
     }
 }

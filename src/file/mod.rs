@@ -3,7 +3,9 @@
 //! Its job: read an htpasswd file line by line the way servers and Apache's
 //! `htpasswd` do (compat spec §7.2), hand each entry to the caller, and copy
 //! a file to a new one with one user's lines replaced, added or removed
-//! (§7.3, with Apache's defects D6, D7, D8 and D28 fixed, §12).
+//! (§7.3, with Apache's defects D6, D7, D8 and D28 fixed, §12). Setting
+//! users' entries ([`upsert`], [`upsert_many`], [`upsert_exclusive`]) is in
+//! `upsert.rs`; reading, [`delete`] and the shared line handling are here.
 //!
 //! What it must never do:
 //!
@@ -28,6 +30,12 @@ use std::path::Path;
 
 use crate::error::Error;
 use crate::username::{Username, escape_for_terminal};
+
+mod upsert;
+
+pub use upsert::{
+    Removed, Resolution, Unlisted, UpsertOutcome, upsert, upsert_exclusive, upsert_many,
+};
 
 /// What a line of an htpasswd file is, as servers and Apache read it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -398,287 +406,6 @@ fn check_hash(path: &Path, hash: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-/// What [`upsert`] did to the user's entry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UpsertOutcome {
-    /// The user was not in the file; the record was appended.
-    Added,
-    /// Every entry of the user was replaced by the new record.
-    Updated,
-    /// The user's first entry was good (`existing_ok` said so); the output
-    /// equals the input, and the caller need not write it.
-    Unchanged,
-}
-
-/// Copies `reader` to `writer`, setting USER's hash.
-///
-/// - `no_update` and USER present: [`Error::UserExists`]; the caller must
-///   discard what was written.
-/// - `existing_ok(hash)` is asked about USER's **first** entry only, as
-///   servers use the first. `Ok(true)`: every line is copied unchanged,
-///   duplicates included → [`UpsertOutcome::Unchanged`].
-/// - Otherwise every entry of USER (all duplicates, as Apache does, D19) is
-///   replaced by `USER:NEWHASH` plus the ending that line had: CRLF stays
-///   CRLF (D28 fixed), a last line without an ending gets `\n`. Leading white
-///   space of the old line is dropped → [`UpsertOutcome::Updated`].
-/// - USER absent: `USER:NEWHASH\n` is appended, as Apache appends it (also
-///   to a CRLF file: servers such as nginx take a CR for part of the hash,
-///   so LF is the ending every reader accepts). If the file does not end
-///   with a line ending, a `\n` is written first, so the record is never
-///   glued to the last line (D6 fixed)
-///   → [`UpsertOutcome::Added`]. `reader` `None` (a new file): just the
-///   record and `\n`.
-///
-/// `new_hash` is called at most once and only when needed: an unchanged
-/// entry costs no hashing (bcrypt is slow on purpose).
-///
-/// `reader` is a trait object rather than a generic so that `None` needs no
-/// type annotation and [`crate::store::update`]'s reader passes straight in.
-#[allow(clippy::too_many_arguments)] // each argument is a separate decision of the caller
-pub fn upsert<W: Write>(
-    reader: Option<&mut dyn BufRead>,
-    writer: W,
-    path: &Path,
-    user: &Username,
-    no_update: bool,
-    malformed: MalformedLines,
-    mut existing_ok: impl FnMut(&[u8]) -> Result<bool, Error>,
-    new_hash: impl FnOnce() -> Result<Vec<u8>, Error>,
-) -> Result<UpsertOutcome, Error> {
-    // `upsert_many` asks once per user, so the FnOnce runs at most once.
-    let mut new_hash = Some(new_hash);
-    let mut make = || -> Result<Vec<u8>, Error> {
-        let make = new_hash.take().ok_or_else(|| {
-            access(
-                path,
-                "write",
-                io::Error::other("internal error: the new hash was asked for twice"),
-            )
-        })?;
-        make()
-    };
-    let outcomes = upsert_many(
-        reader,
-        writer,
-        path,
-        std::slice::from_ref(user),
-        no_update,
-        malformed,
-        |_, stored| match stored {
-            Some(stored) if existing_ok(stored)? => Ok(Resolution::Keep),
-            _ => Ok(Resolution::Write(make()?)),
-        },
-    )?;
-    Ok(outcomes[0])
-}
-
-/// What [`upsert_many`] should do with one user.
-pub enum Resolution {
-    /// Keep the user's lines byte for byte (only possible when present).
-    Keep,
-    /// Write `USER:HASH` in place of every entry of the user, or append it.
-    Write(Vec<u8>),
-}
-
-/// [`upsert`] for many users in one pass: copies `reader` to `writer`
-/// setting each of `users`' hashes, with the same rules for each user.
-///
-/// `resolve(index, stored)` is called exactly once per user: at the user's
-/// first entry with `Some(hash)`, or, for a user not in the file, after the
-/// last line with `None` (then [`Resolution::Keep`] is taken as nothing to
-/// add). Users absent from the file are appended in the order of `users`.
-/// With `no_update`, the first user found is [`Error::UserExists`].
-///
-/// `users` must be distinct (`batch::parse` refuses a repeated user): a
-/// user given twice would be written twice.
-pub fn upsert_many<W: Write>(
-    reader: Option<&mut dyn BufRead>,
-    mut writer: W,
-    path: &Path,
-    users: &[Username],
-    no_update: bool,
-    malformed: MalformedLines,
-    mut resolve: impl FnMut(usize, Option<&[u8]>) -> Result<Resolution, Error>,
-) -> Result<Vec<UpsertOutcome>, Error> {
-    debug_assert!(
-        {
-            let mut seen = std::collections::HashSet::new();
-            users.iter().all(|user| seen.insert(user.as_bytes()))
-        },
-        "upsert_many needs distinct users"
-    );
-    let mut editor = Upserter {
-        writer: &mut writer,
-        path,
-        users,
-        index: UserIndex::new(users),
-        resolved: users.iter().map(|_| None).collect(),
-        resolve: &mut resolve,
-        no_update,
-        unterminated: false,
-    };
-
-    if let Some(reader) = reader {
-        // One user: only a line holding `USER:` can be the user's, so a
-        // substring search finds the few lines to look at instead of
-        // classifying every line (a third of an update's time). Lines
-        // without `:` are then looked for apart, the cheap way.
-        let only = match users {
-            [user] => {
-                let mut needle = user.as_bytes().to_vec();
-                needle.push(b':');
-                Some(memchr::memmem::Finder::new(&needle).into_owned())
-            }
-            _ => None,
-        };
-        let mut number = 0u64;
-        // Unchanged lines are copied as runs of the block they are in.
-        for_each_block(reader, path, |block| {
-            editor.unterminated = !block.ends_with(b"\n");
-            let mut run_start = 0;
-            match &only {
-                Some(finder) => {
-                    if malformed == MalformedLines::Reject
-                        && let Some(line) = scan::first_malformed(block, &mut number)
-                    {
-                        on_malformed(malformed, path, line)?;
-                    }
-                    for (start, line) in lines_with_user(block, finder) {
-                        if let LineKind::Entry { user, hash } = classify(line) {
-                            editor.entry(block, &mut run_start, start, line, user, hash)?;
-                        }
-                    }
-                }
-                None => {
-                    for (start, line) in lines_of(block) {
-                        number += 1;
-                        match classify(line) {
-                            LineKind::Entry { user, hash } => {
-                                editor.entry(block, &mut run_start, start, line, user, hash)?;
-                            }
-                            LineKind::Malformed => on_malformed(malformed, path, number)?,
-                            LineKind::Blank | LineKind::Comment => {}
-                        }
-                    }
-                }
-            }
-            put(editor.writer, path, &block[run_start..])?;
-            Ok(ControlFlow::Continue(()))
-        })?;
-    }
-    let Upserter {
-        resolved,
-        mut unterminated,
-        ..
-    } = editor;
-
-    let mut outcomes = Vec::with_capacity(users.len());
-    for (i, user) in users.iter().enumerate() {
-        let outcome = match &resolved[i] {
-            Some(Resolution::Keep) => UpsertOutcome::Unchanged,
-            Some(Resolution::Write(_)) => UpsertOutcome::Updated,
-            None => match resolve(i, None)? {
-                Resolution::Keep => UpsertOutcome::Unchanged,
-                Resolution::Write(hash) => {
-                    if unterminated {
-                        put(&mut writer, path, b"\n")?;
-                        unterminated = false;
-                    }
-                    write_record(&mut writer, path, user, &hash, LineEnding::Lf)?;
-                    UpsertOutcome::Added
-                }
-            },
-        };
-        outcomes.push(outcome);
-    }
-    flush(&mut writer, path)?;
-    Ok(outcomes)
-}
-
-/// [`upsert_many`]'s state while it copies the file.
-struct Upserter<'e, W, F> {
-    writer: &'e mut W,
-    path: &'e Path,
-    users: &'e [Username],
-    index: UserIndex<'e>,
-    /// Per user: `None` until its first entry is seen, then what to do.
-    resolved: Vec<Option<Resolution>>,
-    resolve: &'e mut F,
-    no_update: bool,
-    /// Whether the last line lacked an ending, which an append must repair.
-    unterminated: bool,
-}
-
-impl<W, F> Upserter<'_, W, F>
-where
-    W: Write,
-    F: FnMut(usize, Option<&[u8]>) -> Result<Resolution, Error>,
-{
-    /// Handles the entry `found:hash`, the line at `start` of `block`: if
-    /// it is one of the users', it is kept or replaced (the unchanged run
-    /// before it is written first).
-    fn entry(
-        &mut self,
-        block: &[u8],
-        run_start: &mut usize,
-        start: usize,
-        line: &[u8],
-        found: &[u8],
-        hash: &[u8],
-    ) -> Result<(), Error> {
-        let Some(i) = self.index.get(found) else {
-            return Ok(());
-        };
-        let resolution = match &mut self.resolved[i] {
-            Some(resolution) => resolution,
-            empty => {
-                if self.no_update {
-                    return Err(Error::UserExists {
-                        user: self.users[i].escaped(),
-                    });
-                }
-                empty.insert((self.resolve)(i, Some(hash))?)
-            }
-        };
-        if let Resolution::Write(hash) = resolution {
-            let ending = match line_ending(line) {
-                // The replaced last line ends now: no repair needed.
-                LineEnding::None => {
-                    self.unterminated = false;
-                    LineEnding::Lf
-                }
-                other => other,
-            };
-            put(self.writer, self.path, &block[*run_start..start])?;
-            write_record(&mut *self.writer, self.path, &self.users[i], hash, ending)?;
-            *run_start = start + line.len();
-        }
-        Ok(())
-    }
-}
-
-/// The lines of `block` that start, after white space, with `finder`'s
-/// needle (`USER:`), each with its offset: every line [`classify`] could
-/// read as that user's entry, and no other.
-fn lines_with_user<'b>(
-    block: &'b [u8],
-    finder: &'b memchr::memmem::Finder<'static>,
-) -> impl Iterator<Item = (usize, &'b [u8])> {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        while let Some(hit) = finder.find(&block[from..]).map(|i| from + i) {
-            let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
-            let end = memchr::memchr(b'\n', &block[hit..]).map_or(block.len(), |i| hit + i + 1);
-            from = end;
-            if block[start..hit].iter().all(|&byte| is_space(byte)) {
-                return Some((start, &block[start..end]));
-            }
-        }
-        from = block.len();
-        None
-    })
-}
-
 /// What [`delete`] removed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeleteOutcome {
@@ -830,6 +557,145 @@ mod tests {
                 (1, None)
             ]
         );
+    }
+
+    /// Runs `upsert_exclusive` over `input`: `decide(user, stored)` gives
+    /// each user's resolution; returns the output, the outcomes and the
+    /// removed users in the order told (with `remove_unlisted`).
+    fn run_exclusive(
+        input: &[u8],
+        names: &[&str],
+        remove_unlisted: bool,
+        decide: impl Fn(&str, Option<&[u8]>) -> Resolution,
+    ) -> (Vec<u8>, Vec<UpsertOutcome>, Vec<String>) {
+        let users: Vec<Username> = names.iter().map(|name| user(name)).collect();
+        let mut removed = Vec::new();
+        let mut tell = |user: &[u8]| removed.push(String::from_utf8_lossy(user).into_owned());
+        let unlisted = if remove_unlisted {
+            Unlisted::Remove(&mut tell)
+        } else {
+            Unlisted::Keep
+        };
+        let mut output = Vec::new();
+        let mut reader = input;
+        let outcomes = upsert_exclusive(
+            Some(&mut reader),
+            &mut output,
+            path(),
+            &users,
+            MalformedLines::Reject,
+            |i, stored| Ok(decide(names[i], stored)),
+            unlisted,
+        )
+        .unwrap();
+        (output, outcomes, removed)
+    }
+
+    #[test]
+    fn exclusive_keeps_replaces_appends_and_removes_the_unlisted() {
+        let input = b"# team\r\nold:1\nkeep:GOOD\r\n\n  change:OLD\r\nold:2\n  \n# end";
+        let (output, outcomes, removed) = run_exclusive(
+            input,
+            &["change", "new", "keep"],
+            true,
+            |name, stored| match (name, stored) {
+                ("keep", Some(b"GOOD")) => Resolution::Keep,
+                _ => Resolution::Write(format!("H-{name}").into_bytes()),
+            },
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&output),
+            "# team\r\nkeep:GOOD\r\n\nchange:H-change\r\n  \n# end\nnew:H-new\n"
+        );
+        assert_eq!(
+            outcomes,
+            [
+                UpsertOutcome::Updated,
+                UpsertOutcome::Added,
+                UpsertOutcome::Unchanged
+            ]
+        );
+        assert_eq!(removed, ["old", "old"]);
+    }
+
+    #[test]
+    fn exclusive_leaves_one_entry_per_user_and_says_a_kept_one_changed() {
+        let input = b"bob:GOOD\nx:1\n bob:COPY\r\nbob:LAST";
+        let (output, outcomes, _) = run_exclusive(input, &["bob"], false, |_, _| Resolution::Keep);
+        assert_eq!(output, b"bob:GOOD\nx:1\n");
+        assert_eq!(outcomes, [UpsertOutcome::Updated]);
+        // Replaced: the first entry in place, the copies gone.
+        let (output, outcomes, _) = run_exclusive(input, &["bob"], false, |_, _| {
+            Resolution::Write(b"NEW".to_vec())
+        });
+        assert_eq!(output, b"bob:NEW\nx:1\n");
+        assert_eq!(outcomes, [UpsertOutcome::Updated]);
+    }
+
+    #[test]
+    fn exclusive_of_a_file_already_in_state_copies_it() {
+        let input = b"# c\r\na:1\r\n\nb:2";
+        let (output, outcomes, removed) =
+            run_exclusive(input, &["b", "a"], true, |_, _| Resolution::Keep);
+        assert_eq!(output, input);
+        assert_eq!(outcomes, [UpsertOutcome::Unchanged; 2]);
+        assert!(removed.is_empty());
+    }
+
+    #[test]
+    fn exclusive_removing_the_unterminated_last_line_needs_no_repair() {
+        let (output, outcomes, removed) =
+            run_exclusive(b"a:1\nz:9", &["a", "b"], true, |name, _| {
+                Resolution::Write(name.as_bytes().to_vec())
+            });
+        assert_eq!(output, b"a:a\nb:b\n");
+        assert_eq!(outcomes, [UpsertOutcome::Updated, UpsertOutcome::Added]);
+        assert_eq!(removed, ["z"]);
+        // Kept, it is repaired before the append.
+        let (output, _, _) = run_exclusive(b"a:1\nz:9", &["a", "b"], false, |name, _| {
+            Resolution::Write(name.as_bytes().to_vec())
+        });
+        assert_eq!(output, b"a:a\nz:9\nb:b\n");
+    }
+
+    #[test]
+    fn exclusive_with_one_user_still_sees_every_line() {
+        for capacity in [1, 3, 8192] {
+            let input = b"x:1\nbob:OLD\ny:2\n#bob:3\n";
+            let users = [user("bob")];
+            let mut removed = Vec::new();
+            let mut tell = |user: &[u8]| removed.push(user.to_vec());
+            let mut reader = io::BufReader::with_capacity(capacity, &input[..]);
+            let mut output = Vec::new();
+            upsert_exclusive(
+                Some(&mut reader),
+                &mut output,
+                path(),
+                &users,
+                MalformedLines::Reject,
+                |_, _| Ok(Resolution::Write(b"N".to_vec())),
+                Unlisted::Remove(&mut tell),
+            )
+            .unwrap();
+            assert_eq!(output, b"bob:N\n#bob:3\n", "capacity {capacity}");
+            assert_eq!(removed, [b"x".to_vec(), b"y".to_vec()]);
+        }
+    }
+
+    #[test]
+    fn exclusive_refuses_a_malformed_line() {
+        let users = [user("a")];
+        let error = upsert_exclusive(
+            Some(&mut &b"a:1\nnot an entry\n"[..]),
+            Vec::new(),
+            path(),
+            &users,
+            MalformedLines::Reject,
+            |_, _| Ok(Resolution::Keep),
+            Unlisted::Remove(&mut |_| {}),
+        )
+        .unwrap_err();
+        assert!(matches!(error, Error::InvalidFile { line: 2, .. }));
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub enum Exit {
     BadUser,
     /// 7: the file is not a valid htpasswd file.
     InvalidFile,
+    /// 8: `htpass sync --check` only: the file is not in the declared state.
+    Drift,
 }
 
 impl Exit {
@@ -44,6 +46,7 @@ impl Exit {
             Exit::TooLong => 5,
             Exit::BadUser => 6,
             Exit::InvalidFile => 7,
+            Exit::Drift => 8,
         }
     }
 }
@@ -63,7 +66,9 @@ impl From<&Error> for Exit {
             | Error::UsernameNeverInFile { .. } => Exit::BadUser,
             Error::UsernameTooLong { .. } => Exit::TooLong,
             Error::CostOutOfRange { .. } | Error::RoundsOutOfRange { .. } => Exit::Usage,
-            Error::PasswordTooLongForBcrypt { .. } => Exit::TooLong,
+            Error::PasswordTooLongForBcrypt { .. } | Error::PasswordTooLongForYescrypt { .. } => {
+                Exit::TooLong
+            }
             Error::PasswordContainsNul => Exit::Usage,
             Error::Random(_) => Exit::Mismatch,
             Error::FileNotFound { .. }
@@ -93,7 +98,15 @@ impl From<&Error> for Exit {
             // A name from the command line: not allowed there, as `a:b` (6).
             Error::UserUnfit { .. } => Exit::BadUser,
             // A command-line choice (-a plain) that cannot go with the format.
-            Error::PlainHashUnfit { .. } => Exit::Usage,
+            Error::PlainHashUnfit { .. } | Error::AlgorithmUnfit { .. } => Exit::Usage,
+            // --reuse-from names something that is not an htpasswd file or a
+            // Secret holding one: an invalid file, as for FILE itself.
+            Error::ReuseUnrecognised { .. }
+            | Error::ReuseNotASecret { .. }
+            | Error::ReuseManySecrets { .. }
+            | Error::ReuseSecretKeyMissing { .. }
+            | Error::ReuseSecretNotBase64 { .. } => Exit::InvalidFile,
+            Error::ReuseSourceTooLarge { .. } => Exit::TooLong,
             Error::BatchLineTooLong { .. } | Error::SecretTooLarge { .. } => Exit::TooLong,
             // Group files: a name as a user name (6), a missing group as a
             // missing user (6), a file Apache would misread as an htpasswd
@@ -139,6 +152,7 @@ impl From<&Failure> for Exit {
             Failure::CheckFailed { .. } => Exit::InvalidFile,
             // The second file's update failed as its error says.
             Failure::GroupsNotUpdated(failed) => Exit::from(&failed.source),
+            Failure::NotInDeclaredState { .. } => Exit::Drift,
         }
     }
 }
@@ -165,11 +179,12 @@ mod tests {
             Exit::TooLong,
             Exit::BadUser,
             Exit::InvalidFile,
+            Exit::Drift,
         ]
         .into_iter()
         .map(Exit::code)
         .collect();
-        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
     }
 
     #[test]
@@ -337,6 +352,10 @@ mod tests {
             Exit::TooLong
         );
         assert_eq!(
+            Exit::from(&Error::PasswordTooLongForYescrypt { len: 512 }),
+            Exit::TooLong
+        );
+        assert_eq!(
             Exit::from(&Failure::PasswordLineTooLong {
                 from: "f".into(),
                 max: 1
@@ -411,6 +430,64 @@ mod tests {
         };
         assert_eq!(Exit::from(&named), Exit::BadUser);
         assert_eq!(Exit::from(&Error::PlainHashUnfit { unfit }), Exit::Usage);
+        let algorithm = Error::AlgorithmUnfit {
+            destination: "--for envoy-gateway",
+            why: "Envoy checks only {SHA}",
+            given: "bcrypt",
+            needed: "sha1",
+        };
+        assert_eq!(Exit::from(&algorithm), Exit::Usage);
+    }
+
+    /// A --reuse-from source that is neither an htpasswd file nor a Secret
+    /// holding one is an invalid file (7); one too large to be either, 5.
+    #[test]
+    fn reuse_sources_that_are_not_files_or_secrets_are_7() {
+        let name = || "SOURCE".to_owned();
+        for error in [
+            Error::ReuseUnrecognised {
+                source_name: name(),
+                line: 2,
+            },
+            Error::ReuseNotASecret {
+                source_name: name(),
+                kind: "ConfigMap".into(),
+            },
+            Error::ReuseManySecrets {
+                source_name: name(),
+                count: 2,
+            },
+            Error::ReuseSecretKeyMissing {
+                source_name: name(),
+                key: "auth".into(),
+                keys: "users".into(),
+            },
+            Error::ReuseSecretNotBase64 {
+                source_name: name(),
+                key: "auth".into(),
+            },
+        ] {
+            assert_eq!(Exit::from(&error), Exit::InvalidFile, "{error}");
+        }
+        let large = Error::ReuseSourceTooLarge {
+            source_name: name(),
+            max: 1,
+        };
+        assert_eq!(Exit::from(&large), Exit::TooLong);
+    }
+
+    /// `sync --check` on a file that is not in the declared state: a code
+    /// of its own, so a pipeline tells drift from a broken file (7).
+    #[test]
+    fn code_8_not_in_the_declared_state() {
+        let failure = Failure::NotInDeclaredState {
+            path: "f".into(),
+            added: 1,
+            updated: 0,
+            removed: 2,
+        };
+        assert_eq!(Exit::from(&failure), Exit::Drift);
+        assert_eq!(Exit::Drift.code(), 8);
     }
 
     #[test]

@@ -140,6 +140,18 @@ pub enum Failure {
     )]
     CheckFailed { errors: usize, warnings: usize },
 
+    /// `sync --check`: FILE differs from the declared state; what differs
+    /// is already reported, one line per user (or in the JSON object).
+    #[error(
+        "{path}: not in the declared state ({added} to add, {updated} to update, {removed} to remove); nothing was changed; run the same htpass sync without --check to apply it"
+    )]
+    NotInDeclaredState {
+        path: PathBuf,
+        added: usize,
+        updated: usize,
+        removed: usize,
+    },
+
     /// Standard output failed for a reason other than a closed pipe.
     #[error("cannot write to standard output: {0}")]
     Stdout(#[source] io::Error),

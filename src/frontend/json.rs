@@ -109,6 +109,17 @@ impl<'a> Object<'a> {
         }
     }
 
+    /// A field holding an object of whole numbers (`{"N":4096,"r":32}`).
+    pub fn number_fields(&mut self, key: &str, fields: &[(&str, u64)]) -> &mut Self {
+        self.key(key);
+        let mut inner = Object::begin(self.out);
+        for (name, value) in fields {
+            inner.raw(name, &value.to_string());
+        }
+        inner.end();
+        self
+    }
+
     /// A boolean field.
     pub fn boolean(&mut self, key: &str, value: bool) -> &mut Self {
         self.raw(key, if value { "true" } else { "false" })
@@ -184,6 +195,19 @@ mod tests {
         assert_eq!(value["yes"], true);
         assert!(value["line"].is_null());
         assert!(value.get("user_base64").is_none());
+    }
+
+    #[test]
+    fn numbers_make_a_nested_object() {
+        let value = object(|o| {
+            o.text("a", "b")
+                .number_fields("yescrypt", &[("N", 4096), ("r", 32)])
+                .number_fields("empty", &[]);
+        });
+        assert_eq!(value["yescrypt"]["N"], 4096);
+        assert_eq!(value["yescrypt"]["r"], 32);
+        assert_eq!(value["empty"], serde_json::json!({}));
+        assert_eq!(value["a"], "b");
     }
 
     #[test]

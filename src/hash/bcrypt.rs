@@ -16,9 +16,9 @@ use crate::secret::ct_bytes_eq;
 
 /// bcrypt reads only this many bytes of a password.
 pub const MAX_PASSWORD_BYTES: usize = 72;
-const HASH_LEN: usize = 60;
+pub(super) const HASH_LEN: usize = 60;
 const SALT_CHARS: usize = 22;
-const KEY_WORDS: usize = 18;
+pub(super) const KEY_WORDS: usize = 18;
 const BCRYPT_ALPHABET: &[u8; 64] =
     b"./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -91,7 +91,21 @@ pub fn defect(stored: &[u8]) -> Option<Defect> {
 
 /// `$2y$CC$` + 22 salt characters + 31 hash characters.
 pub fn hash(password: &[u8], variant: BcryptVariant, cost: u32, salt: &[u8; 16]) -> Vec<u8> {
-    let digest = eks_blowfish(password, variant, cost, salt);
+    format(
+        variant,
+        cost,
+        salt,
+        &eks_blowfish(password, variant, cost, salt),
+    )
+}
+
+/// The stored form of an EksBlowfish output `digest`.
+pub(super) fn format(
+    variant: BcryptVariant,
+    cost: u32,
+    salt: &[u8; 16],
+    digest: &[u8; 24],
+) -> Vec<u8> {
     let mut out = Vec::with_capacity(HASH_LEN);
     out.extend_from_slice(variant.prefix().as_bytes());
     out.extend_from_slice(format!("{cost:02}$").as_bytes());
@@ -103,18 +117,23 @@ pub fn hash(password: &[u8], variant: BcryptVariant, cost: u32, salt: &[u8; 16])
 /// Recomputes with the stored variant, cost and salt; compares the whole
 /// string, so a salt whose last character is not canonical never verifies.
 pub fn verify(password: &[u8], stored: &[u8]) -> bool {
-    let Some((variant, cost)) = parse_header(stored) else {
-        return false;
-    };
-    if stored.len() != HASH_LEN
-        || !(super::BcryptCost::MIN..=super::BcryptCost::MAX).contains(&cost)
-    {
-        return false;
-    }
-    let Some(salt) = decode_salt(&stored[7..7 + SALT_CHARS]) else {
+    let Some((variant, cost, salt)) = verifiable(stored) else {
         return false;
     };
     ct_bytes_eq(&hash(password, variant, cost, &salt), stored)
+}
+
+/// What recomputing `stored` takes (its variant, cost and salt), or `None`
+/// when no password can verify it: a length other than 60, a cost out of
+/// range, a salt outside bcrypt's alphabet.
+pub(super) fn verifiable(stored: &[u8]) -> Option<(BcryptVariant, u32, [u8; 16])> {
+    let (variant, cost) = parse_header(stored)?;
+    if stored.len() != HASH_LEN
+        || !(super::BcryptCost::MIN..=super::BcryptCost::MAX).contains(&cost)
+    {
+        return None;
+    }
+    Some((variant, cost, decode_salt(&stored[7..7 + SALT_CHARS])?))
 }
 
 /// The 24-byte EksBlowfish output for `OrpheanBeholderScryDoubt`.
@@ -124,34 +143,23 @@ fn eks_blowfish(password: &[u8], variant: BcryptVariant, cost: u32, salt: &[u8; 
     let mut state = EksState::initial();
     state.xor_p(&initial);
     state.expand::<true>(&salt);
-    let salt_cycled: [u32; 18] = std::array::from_fn(|i| salt[i % 4]);
+    let salt_cycled = cycled(&salt);
     for _ in 0..(1u64 << cost) {
         state.xor_p(&expanded);
         state.expand::<false>(&salt);
         state.xor_p(&salt_cycled);
         state.expand::<false>(&salt);
     }
-
-    let mut text = [0u32; 6];
-    for (word, chunk) in text.iter_mut().zip(b"OrpheanBeholderScryDoubt".chunks(4)) {
-        *word = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-    }
-    for pair in text.chunks_mut(2) {
-        let (mut l, mut r) = (pair[0], pair[1]);
-        for _ in 0..64 {
-            (l, r) = state.encrypt(&state.p, l, r);
-        }
-        pair[0] = l;
-        pair[1] = r;
-    }
-    let mut out = [0u8; 24];
-    for (chunk, word) in out.chunks_mut(4).zip(text) {
-        chunk.copy_from_slice(&word.to_be_bytes());
-    }
-    out
+    state.digest()
 }
 
-fn salt_words(salt: &[u8; 16]) -> [u32; 4] {
+/// The salt's four words repeated over the P-array, as the cost loop XORs
+/// them in.
+pub(super) fn cycled(salt: &[u32; 4]) -> [u32; KEY_WORDS] {
+    std::array::from_fn(|i| salt[i % 4])
+}
+
+pub(super) fn salt_words(salt: &[u8; 16]) -> [u32; 4] {
     std::array::from_fn(|i| {
         u32::from_be_bytes([
             salt[4 * i],
@@ -169,13 +177,13 @@ fn salt_words(salt: &[u8; 16]) -> [u32; 4] {
 /// which keeps the round function as tight as crypt_blowfish's C. Aligned to
 /// a cache line, each S-box spans exactly 16 lines.
 #[repr(C, align(64))]
-struct EksState {
-    p: [u32; 18],
-    s: [[u32; 256]; 4],
+pub(super) struct EksState {
+    pub(super) p: [u32; 18],
+    pub(super) s: [[u32; 256]; 4],
 }
 
 impl EksState {
-    fn initial() -> EksState {
+    pub(super) fn initial() -> EksState {
         EksState {
             p: blowfish_pi::P,
             s: [
@@ -187,10 +195,43 @@ impl EksState {
         }
     }
 
-    fn xor_p(&mut self, words: &[u32; 18]) {
+    /// Back to Blowfish's initial state, for the next password.
+    pub(super) fn reset(&mut self) {
+        self.p = blowfish_pi::P;
+        self.s = [
+            blowfish_pi::S0,
+            blowfish_pi::S1,
+            blowfish_pi::S2,
+            blowfish_pi::S3,
+        ];
+    }
+
+    pub(super) fn xor_p(&mut self, words: &[u32; 18]) {
         for (p, word) in self.p.iter_mut().zip(words) {
             *p ^= word;
         }
+    }
+
+    /// bcrypt's output once the key schedule is done: `OrpheanBeholderScryDoubt`
+    /// encrypted 64 times.
+    pub(super) fn digest(&self) -> [u8; 24] {
+        let mut text = [0u32; 6];
+        for (word, chunk) in text.iter_mut().zip(b"OrpheanBeholderScryDoubt".chunks(4)) {
+            *word = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        }
+        for pair in text.chunks_mut(2) {
+            let (mut l, mut r) = (pair[0], pair[1]);
+            for _ in 0..64 {
+                (l, r) = self.encrypt(&self.p, l, r);
+            }
+            pair[0] = l;
+            pair[1] = r;
+        }
+        let mut out = [0u8; 24];
+        for (chunk, word) in out.chunks_mut(4).zip(text) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+        out
     }
 
     #[inline(always)]
@@ -219,7 +260,7 @@ impl EksState {
     /// words are XORed into each block first (EksBlowfish's first
     /// expansion), cycling through them.
     #[inline(always)]
-    fn expand<const SALTED: bool>(&mut self, salt: &[u32; 4]) {
+    pub(super) fn expand<const SALTED: bool>(&mut self, salt: &[u32; 4]) {
         let (mut l, mut r) = (0, 0);
         let mut next = 0;
         let mut mix = |l: u32, r: u32| {
@@ -264,7 +305,7 @@ impl Drop for EksState {
 
 /// The 18 key words as crypt_blowfish's `BF_set_key` makes them: the words
 /// for the first expansion, and the words for the cost loop.
-fn key_schedule(
+pub(super) fn key_schedule(
     password: &[u8],
     variant: BcryptVariant,
 ) -> (Zeroizing<[u32; KEY_WORDS]>, Zeroizing<[u32; KEY_WORDS]>) {

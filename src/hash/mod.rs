@@ -12,8 +12,10 @@
 //! [`Params::check_password`].
 
 mod bcrypt;
+mod bcrypt_lanes;
 mod blowfish_pi;
 mod des_crypt;
+mod many;
 mod md5_crypt;
 mod plain;
 mod salt;
@@ -21,6 +23,7 @@ mod sha1;
 mod sha_crypt;
 mod shape;
 pub mod unsupported;
+pub mod yescrypt;
 
 use std::fmt;
 
@@ -28,9 +31,11 @@ use crate::error::Error;
 use crate::secret::Password;
 
 pub use bcrypt::BcryptVariant;
+pub use many::{hash_many, verify_many};
 pub use sha_crypt::ShaVariant;
 pub use shape::{Defect, Shape, inspect};
 pub use unsupported::Unsupported;
+pub use yescrypt::YescryptCost;
 
 /// The hash formats htpass can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -42,10 +47,11 @@ pub enum Algorithm {
     Sha1,
     Crypt,
     Plain,
+    Yescrypt,
 }
 
 impl Algorithm {
-    pub const ALL: [Algorithm; 7] = [
+    pub const ALL: [Algorithm; 8] = [
         Algorithm::Bcrypt,
         Algorithm::Apr1,
         Algorithm::Sha256,
@@ -53,6 +59,7 @@ impl Algorithm {
         Algorithm::Sha1,
         Algorithm::Crypt,
         Algorithm::Plain,
+        Algorithm::Yescrypt,
     ];
 
     /// The name used on the command line and in reports.
@@ -65,6 +72,7 @@ impl Algorithm {
             Algorithm::Sha1 => "sha1",
             Algorithm::Crypt => "crypt",
             Algorithm::Plain => "plain",
+            Algorithm::Yescrypt => "yescrypt",
         }
     }
 
@@ -144,6 +152,8 @@ pub enum Params {
     Sha1,
     Crypt,
     Plain,
+    /// libxcrypt's default, `$y$j9T$` (what `mkpasswd -m yescrypt` writes).
+    Yescrypt,
 }
 
 impl Params {
@@ -167,6 +177,7 @@ impl Params {
             Algorithm::Sha1 => Params::Sha1,
             Algorithm::Crypt => Params::Crypt,
             Algorithm::Plain => Params::Plain,
+            Algorithm::Yescrypt => Params::Yescrypt,
         }
     }
 
@@ -185,16 +196,24 @@ impl Params {
             Params::Sha1 => Algorithm::Sha1,
             Params::Crypt => Algorithm::Crypt,
             Params::Plain => Algorithm::Plain,
+            Params::Yescrypt => Algorithm::Yescrypt,
         }
     }
 
-    /// Refuses a password the format would silently cut short: bcrypt uses
-    /// only the first 72 bytes. (DES crypt's 8 bytes are a documented property
-    /// of an insecure format, warned about by the front-end, not refused.)
+    /// Refuses a password the format would silently cut short (bcrypt uses
+    /// only the first 72 bytes) or that no server could verify (libxcrypt's
+    /// crypt(3), which nginx and Apache httpd use for yescrypt, refuses 512
+    /// bytes and more). DES crypt's 8 bytes are a documented property of an
+    /// insecure format, warned about by the front-end, not refused.
     pub fn check_password(&self, password: &Password) -> Result<(), Error> {
         match self {
             Params::Bcrypt { .. } if password.len() > bcrypt::MAX_PASSWORD_BYTES => {
                 Err(Error::PasswordTooLongForBcrypt {
+                    len: password.len(),
+                })
+            }
+            Params::Yescrypt if password.len() >= yescrypt::PASSWORD_LIMIT => {
+                Err(Error::PasswordTooLongForYescrypt {
                     len: password.len(),
                 })
             }
@@ -226,6 +245,11 @@ pub fn hash_password(password: &Password, params: &Params) -> Result<Vec<u8>, Er
             des_crypt::hash(bytes, [salt[0], salt[1]])
         }
         Params::Plain => return Ok(bytes.to_vec()),
+        Params::Yescrypt => yescrypt::hash(bytes, &salt::random_bytes()?).ok_or(
+            Error::PasswordTooLongForYescrypt {
+                len: password.len(),
+            },
+        )?,
     };
     Ok(hashed)
 }
@@ -247,7 +271,11 @@ pub enum Scheme {
     Ssha,
     PlainTagged,
     DesCrypt,
-    /// A scheme htpass recognises and cannot verify (`{SSHA256}`, `$y$`).
+    /// `$y$`; `cost` is `None` when libxcrypt would not compute it.
+    Yescrypt {
+        cost: Option<YescryptCost>,
+    },
+    /// A scheme htpass recognises and cannot verify (`{SSHA256}`, `$gy$`).
     Unsupported(&'static Unsupported),
     /// Anything else: taken as a bare plain-text password.
     BarePlain,
@@ -272,17 +300,28 @@ impl Scheme {
             Scheme::Ssha => "ssha",
             Scheme::PlainTagged => "plain",
             Scheme::DesCrypt => "crypt",
+            Scheme::Yescrypt { .. } => "yescrypt",
             Scheme::Unsupported(row) => row.name,
             Scheme::BarePlain => "plain",
         }
     }
 
-    /// The bcrypt cost or SHA-crypt rounds, where the format has one.
+    /// The bcrypt cost or SHA-crypt rounds, where the format has one as a
+    /// single number (yescrypt's are [`Scheme::cost_text`]).
     pub fn cost(&self) -> Option<u32> {
         match *self {
             Scheme::Bcrypt { cost, .. } => Some(cost),
             Scheme::ShaCrypt { rounds, .. } => Some(rounds),
             _ => None,
+        }
+    }
+
+    /// The cost as people read it (`htpass list --long`): bcrypt's cost,
+    /// SHA-crypt's rounds, yescrypt's parameters (`N=2^12 r=32`).
+    pub fn cost_text(&self) -> Option<String> {
+        match self {
+            Scheme::Yescrypt { cost } => cost.map(|cost| cost.to_string()),
+            other => other.cost().map(|cost| cost.to_string()),
         }
     }
 
@@ -303,6 +342,7 @@ impl Scheme {
                 };
                 Some(per_round * f64::from(rounds))
             }
+            Scheme::Yescrypt { cost } => cost.map(|cost| cost.verify_seconds()),
             _ => None,
         }
     }
@@ -326,6 +366,10 @@ pub fn detect(stored: &[u8]) -> Scheme {
         Scheme::Sha1
     } else if stored.starts_with(sha1::SSHA_PREFIX.as_bytes()) {
         Scheme::Ssha
+    } else if stored.starts_with(yescrypt::PREFIX) {
+        Scheme::Yescrypt {
+            cost: yescrypt::parse_cost(stored),
+        }
     } else if stored.starts_with(plain::PLAIN_PREFIX.as_bytes()) {
         Scheme::PlainTagged
     } else if des_crypt::looks_like(stored) {
@@ -376,6 +420,7 @@ pub fn verify(password: &Password, stored: &[u8], policy: VerifyPolicy) -> Verif
         // A 13-character crypt-alphabet string may also be a plain password.
         Scheme::DesCrypt if des_crypt::verify(bytes, stored) => true,
         Scheme::DesCrypt => return bare_plain(bytes, stored, policy),
+        Scheme::Yescrypt { .. } => yescrypt::verify(bytes, stored),
         // Named so that `verify` can say so; nothing here can check it.
         Scheme::Unsupported(_) => false,
         Scheme::BarePlain => return bare_plain(bytes, stored, policy),
@@ -421,6 +466,7 @@ pub fn matches_params(stored: &[u8], params: &Params) -> bool {
         (Scheme::Sha1, Params::Sha1) => true,
         (Scheme::DesCrypt, Params::Crypt) => true,
         (Scheme::BarePlain | Scheme::DesCrypt, Params::Plain) => true,
+        (Scheme::Yescrypt { .. }, Params::Yescrypt) => yescrypt::has_default_field(stored),
         _ => false,
     }
 }
@@ -497,6 +543,13 @@ mod tests {
         assert_eq!(shape(Params::Sha1).len(), 33);
         assert_eq!(shape(Params::Crypt).len(), 13);
         assert_eq!(shape(Params::Plain), "pw");
+        // As `mkpasswd -m yescrypt` writes it: 16 bytes of salt.
+        let yescrypt = shape(Params::Yescrypt);
+        assert!(
+            yescrypt.starts_with("$y$j9T$") && yescrypt.len() == 73,
+            "{yescrypt}"
+        );
+        assert_eq!(yescrypt.as_bytes()[29], b'$');
     }
 
     #[test]
@@ -516,7 +569,7 @@ mod tests {
 
     #[test]
     fn detect_names_each_format() {
-        let cases: [(&[u8], Scheme); 13] = [
+        let cases: [(&[u8], Scheme); 15] = [
             (
                 b"$2y$10$abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQR",
                 Scheme::Bcrypt {
@@ -551,6 +604,14 @@ mod tests {
             (b"{SSHA}abc", Scheme::Ssha),
             (b"{PLAIN}pw", Scheme::PlainTagged),
             (b"abJnggxhB/yWI", Scheme::DesCrypt),
+            (
+                b"$y$j9T$abcd$x",
+                Scheme::Yescrypt {
+                    cost: Some(YescryptCost::DEFAULT),
+                },
+            ),
+            // A field libxcrypt does not compute (N = 2) has no cost.
+            (b"$y$j.T$abcd$x", Scheme::Yescrypt { cost: None }),
             // The prefix names bcrypt; a cost field that is not two digits
             // reads as 0, which `inspect` calls malformed.
             (
@@ -591,6 +652,11 @@ mod tests {
         assert!(seconds(sha512(5000)) < 0.01);
         assert!(seconds(sha512(999_999_999)) > 200.0);
         assert_eq!(Scheme::Apr1.verify_seconds(), None);
+        let yescrypt = |field: &[u8]| detect(&[b"$y$", field, b"$abcd$x"].concat());
+        assert!(seconds(yescrypt(b"j9T")) < 0.05);
+        // mkpasswd -R 11: N = 2^18, 1 GiB.
+        assert!(seconds(yescrypt(b"jFT")) > 1.0);
+        assert_eq!(yescrypt(b"j.T").verify_seconds(), None);
     }
 
     #[test]
@@ -652,6 +718,17 @@ mod tests {
             !matches_params(&default_rounds, &explicit),
             "rounds= field differs"
         );
+        // yescrypt: exactly `j9T`, what -a yescrypt writes.
+        let yescrypt = hash_password(&password, &Params::Yescrypt).unwrap();
+        assert!(matches_params(&yescrypt, &Params::Yescrypt));
+        assert!(!matches_params(&yescrypt, &Params::Apr1));
+        let other_cost = [&b"$y$j7T$"[..], &yescrypt[7..]].concat();
+        assert!(!matches_params(&other_cost, &Params::Yescrypt));
+        let same_cost_spelled_otherwise = [&b"$y$j9TD$"[..], &yescrypt[7..]].concat();
+        assert!(!matches_params(
+            &same_cost_spelled_otherwise,
+            &Params::Yescrypt
+        ));
     }
 
     #[test]
@@ -667,6 +744,20 @@ mod tests {
                 .is_ok()
         );
         assert!(Params::Apr1.check_password(&long).is_ok());
+        // libxcrypt's crypt(3) refuses 512 bytes and more.
+        assert!(
+            Params::Yescrypt
+                .check_password(&Password::new(vec![b'x'; 511]))
+                .is_ok()
+        );
+        assert!(matches!(
+            Params::Yescrypt.check_password(&Password::new(vec![b'x'; 512])),
+            Err(Error::PasswordTooLongForYescrypt { len: 512 })
+        ));
+        assert!(matches!(
+            hash_password(&Password::new(vec![b'x'; 512]), &Params::Yescrypt),
+            Err(Error::PasswordTooLongForYescrypt { len: 512 })
+        ));
     }
 
     proptest! {

@@ -16,7 +16,7 @@
 use std::fmt;
 
 use super::unsupported::Unsupported;
-use super::{Scheme, bcrypt, detect, md5_crypt, sha_crypt, sha1};
+use super::{Scheme, bcrypt, detect, md5_crypt, sha_crypt, sha1, yescrypt};
 
 /// What a stored hash is, read whole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +73,16 @@ pub enum Defect {
     Sha1Base64,
     /// `{SSHA}`: not the base64 of a 20-byte digest and its salt.
     SshaBase64,
+    /// yescrypt: a parameter field libxcrypt does not compute (it does not
+    /// decode, or names a flavor, N, r, p, t, g or ROM its KDF refuses).
+    YescryptParams,
+    /// yescrypt: a salt that is not yescrypt's base64 of at most 64 bytes.
+    YescryptSalt,
+    /// yescrypt: the hash's last character has bits crypt(3) never sets.
+    HashLastCharacter,
+    /// yescrypt: parameters beyond what htpass computes (more than 1 GiB
+    /// of memory, or about 10 seconds, per login).
+    YescryptTooCostly,
 }
 
 impl fmt::Display for Defect {
@@ -109,6 +119,18 @@ impl fmt::Display for Defect {
             Defect::SshaBase64 => {
                 f.write_str("it is not the base64 of a 20-byte SHA-1 digest followed by its salt")
             }
+            Defect::YescryptParams => f.write_str(
+                "its parameters (after $y$) are not ones libxcrypt's crypt(3) computes",
+            ),
+            Defect::YescryptSalt => f.write_str(
+                "its salt is not yescrypt's base64 of at most 64 bytes",
+            ),
+            Defect::HashLastCharacter => f.write_str(
+                "its hash ends in a character crypt(3) never writes there",
+            ),
+            Defect::YescryptTooCostly => f.write_str(
+                "its parameters ask for more than 1 GiB of memory or about 10 seconds for every login, more than mkpasswd's largest (-R 11), so a server runs out of memory or time and htpass does not try",
+            ),
         }
     }
 }
@@ -124,6 +146,7 @@ pub fn inspect(stored: &[u8]) -> Shape {
         Scheme::ShaCrypt { variant, .. } => sha_crypt::defect(stored, variant),
         Scheme::Sha1 => sha1::sha_defect(stored),
         Scheme::Ssha => sha1::ssha_defect(stored),
+        Scheme::Yescrypt { .. } => yescrypt::defect(stored),
         Scheme::Unsupported(row) => return Shape::Unsupported(row),
         Scheme::PlainTagged | Scheme::DesCrypt | Scheme::BarePlain => None,
     };
@@ -179,6 +202,10 @@ mod tests {
             // libxcrypt and Apache take both.
             "$1$$F0Fc2lbYpzr3KKdKkM0Wj.",
             "$5$ab~d$OQu.uX39eOhkzPoWI9EKNXxppX6FN1.3UXxgBM2xOEA",
+            // yescrypt from `mkpasswd -m yescrypt pw`, and with an empty
+            // salt, which libxcrypt takes.
+            "$y$j9T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA",
+            "$y$j9T$$35/RtcSpQnsp9pKBilplwTCR/Z6e.uNV.3aZKZzHYd6",
         ] {
             assert_eq!(
                 inspect(stored.as_bytes()),
@@ -307,8 +334,8 @@ mod tests {
             ("{CRYPT}$6$salt$hash", "crypt-ldap"),
             ("_J9..UKsmpP1cqbJu1MM", "bsdicrypt"),
             (
-                "$y$j9T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA",
-                "yescrypt",
+                "$gy$j9T$4tG/PWvpqzvRJsF7SO8Nd0$en/b185Zp9PudE5NoalwLtNero9E0.lKm7thSvvkzl.",
+                "gost-yescrypt",
             ),
             ("$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA", "argon2"),
             ("$pbkdf2-sha256$29000$c2FsdA$aGFzaA", "pbkdf2"),
@@ -343,7 +370,7 @@ mod tests {
         /// byte changed, cut or added.
         #[test]
         fn a_malformed_hash_never_verifies(
-            algorithm in prop::sample::select(vec![0usize, 1, 2, 3, 4, 5]),
+            algorithm in prop::sample::select(vec![0usize, 1, 2, 3, 4, 5, 6]),
             edit in 0..3u8,
             at in any::<prop::sample::Index>(),
             byte in prop::sample::select(b"./aZ09$+=!_ x".to_vec()),
@@ -356,6 +383,7 @@ mod tests {
                 Params::ShaCrypt { variant: ShaVariant::Sha512, rounds: Some(ShaRounds::new(1000).unwrap()) },
                 Params::Sha1,
                 Params::Crypt,
+                Params::Yescrypt,
             ][algorithm];
             let mut stored = hash_password(&password, &params).unwrap();
             let at = at.index(stored.len());

@@ -42,10 +42,10 @@ fn unfit(part: EntryPart, problem: Problem) -> Unfit {
     Unfit {
         part,
         problem,
-        format: "compose",
+        destination: "--format compose",
         why,
         in_file: match part {
-            EntryPart::User => RENAME,
+            EntryPart::User | EntryPart::Line => RENAME,
             EntryPart::Hash => REHASH,
         },
         in_argument,

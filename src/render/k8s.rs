@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine as _;
 
+use super::readers::SecretReader;
 use super::yaml;
 use crate::error::Error;
 
@@ -29,50 +30,13 @@ pub const ANNOTATIONS_MAX_BYTES: usize = 256 * 1024;
 /// The Secret's name when none is given.
 pub const DEFAULT_SECRET_NAME: &str = "basic-auth";
 
-/// Who reads a Secret; each wants its own Secret `type` and data key.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SecretReader {
-    /// ingress-nginx's `auth-secret` annotation reads key `auth`.
-    IngressNginx,
-    /// Traefik's basicAuth `secret` reads key `users`.
-    Traefik,
-    /// Envoy Gateway's basicAuth `users` secret reads key `.htpasswd`.
-    EnvoyGateway,
-}
-
-/// The shape of Secret a reader looks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SecretShape {
-    /// The Secret's `type` (the API server checks some types' keys).
-    pub secret_type: &'static str,
-    /// The data key that holds the file.
-    pub key: &'static str,
-}
-
-impl SecretReader {
-    /// The one table of what each reader wants (contract, "Destinations").
-    /// A new destination is a new row here and nowhere else in the renderer.
-    pub fn shape(self) -> SecretShape {
-        let (secret_type, key) = match self {
-            SecretReader::IngressNginx => ("Opaque", "auth"),
-            SecretReader::Traefik => ("Opaque", "users"),
-            SecretReader::EnvoyGateway => ("Opaque", ".htpasswd"),
-        };
-        SecretShape { secret_type, key }
-    }
-
-    /// The data key this reader looks for.
-    pub fn key(self) -> &'static str {
-        self.shape().key
-    }
-}
-
 /// Where in the cluster the Secret goes and what it carries besides the
 /// file: names checked as the API server checks them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SecretSpec {
     name: String,
     namespace: Option<String>,
+    reader: SecretReader,
     secret_type: &'static str,
     key: String,
     // Sorted by key, as `kubectl get -o yaml` shows them, so the same
@@ -84,7 +48,8 @@ pub struct SecretSpec {
 impl SecretSpec {
     /// Checks the names as the API server would: the name a DNS subdomain,
     /// the namespace a DNS label, `key` (which replaces the reader's own
-    /// data key) a ConfigMap key. The reader gives the `type`.
+    /// data key) a ConfigMap key. The reader gives the `type`, and the
+    /// namespace when none is given (OpenShift's `openshift-config`).
     pub fn new(
         name: &str,
         namespace: Option<&str>,
@@ -112,7 +77,8 @@ impl SecretSpec {
         let shape = reader.shape();
         Ok(SecretSpec {
             name: name.to_owned(),
-            namespace: namespace.map(str::to_owned),
+            namespace: namespace.or(shape.namespace).map(str::to_owned),
+            reader,
             secret_type: shape.secret_type,
             key: key.unwrap_or(shape.key).to_owned(),
             labels: BTreeMap::new(),
@@ -176,6 +142,11 @@ impl SecretSpec {
 
     pub fn secret_type(&self) -> &str {
         self.secret_type
+    }
+
+    /// Who reads the Secret (what its file may hold: [`SecretReader::rules`]).
+    pub fn reader(&self) -> SecretReader {
+        self.reader
     }
 }
 
@@ -365,18 +336,27 @@ mod tests {
     }
 
     #[test]
-    fn readers_choose_their_type_and_key() {
-        assert_eq!(
-            SecretReader::IngressNginx.shape(),
-            SecretShape {
-                secret_type: "Opaque",
-                key: "auth"
-            }
-        );
-        assert_eq!(SecretReader::Traefik.key(), "users");
-        assert_eq!(SecretReader::EnvoyGateway.key(), ".htpasswd");
+    fn readers_choose_the_type_key_and_default_namespace() {
         let spec = SecretSpec::new("a", None, SecretReader::Traefik, None).unwrap();
         assert_eq!((spec.key(), spec.secret_type()), ("users", "Opaque"));
+        let spec = SecretSpec::new("a", None, SecretReader::NginxIngress, None).unwrap();
+        assert_eq!(
+            (spec.key(), spec.secret_type()),
+            ("htpasswd", "nginx.org/htpasswd")
+        );
+        let spec = SecretSpec::new("a", None, SecretReader::OpenShift, None).unwrap();
+        assert_eq!(spec.namespace(), Some("openshift-config"));
+        let spec = SecretSpec::new("a", Some("auth"), SecretReader::OpenShift, Some("k")).unwrap();
+        assert_eq!((spec.namespace(), spec.key()), (Some("auth"), "k"));
+        assert_eq!(spec.reader(), SecretReader::OpenShift);
+        let text = render(
+            &SecretSpec::new("a", None, SecretReader::NginxGatewayFabric, None).unwrap(),
+            b"",
+        );
+        assert!(
+            text.contains("type: \"nginx.org/htpasswd\"\ndata:\n  \"auth\": \"\"\n"),
+            "{text}"
+        );
     }
 
     #[test]

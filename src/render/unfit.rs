@@ -3,8 +3,8 @@
 //! say what to do next, instead of writing something the destination would
 //! split, mangle or misread.
 //!
-//! Each format decides what it cannot carry (see [`super::compose`]); this
-//! module only says it. It never holds a hash's or a password's text.
+//! Each destination decides what it cannot carry (see [`super::rules`] and
+//! [`super::compose`]); this module only says it. It never holds a hash's or a password's text.
 
 use std::fmt;
 
@@ -13,6 +13,8 @@ use std::fmt;
 pub enum EntryPart {
     User,
     Hash,
+    /// The whole line (a comment where the destination takes none).
+    Line,
 }
 
 /// Something in an entry that an output format cannot carry, and why: the
@@ -23,8 +25,9 @@ pub struct Unfit {
     pub part: EntryPart,
     /// What is in it, as "contains ','".
     pub problem: &'static str,
-    /// The output format, as `--format` names it.
-    pub format: &'static str,
+    /// The destination, as the command line names it: "--format compose",
+    /// "--for envoy-gateway".
+    pub destination: &'static str,
     /// Why the destination cannot carry it.
     pub why: &'static str,
     /// What to do about such an entry of a file.
@@ -38,11 +41,12 @@ impl fmt::Display for Unfit {
         let part = match self.part {
             EntryPart::User => "the user name",
             EntryPart::Hash => "the hash",
+            EntryPart::Line => "the line",
         };
         write!(
             f,
-            "{part} {}, which --format {} cannot carry: {}",
-            self.problem, self.format, self.why
+            "{part} {}, which {} cannot carry: {}",
+            self.problem, self.destination, self.why
         )
     }
 }

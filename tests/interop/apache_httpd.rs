@@ -136,3 +136,8 @@ fn apache_httpd_reads_apache_htpasswd_files() {
 fn apache_httpd_refuses_hand_built_ssha_and_plain_scheme_lines() {
     apache_httpd_reads(Writer::HandBuilt);
 }
+
+#[test]
+fn apache_httpd_reads_mkpasswd_yescrypt_lines() {
+    apache_httpd_reads(Writer::Mkpasswd);
+}

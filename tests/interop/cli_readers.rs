@@ -1,6 +1,6 @@
-//! The programs that read a file without a server: `htpass verify` and
-//! Apache's `htpasswd -vb`. Both exit 0 for a match, 3 for a mismatch and 6
-//! for a missing user.
+//! The programs that read a file without a server: `htpass verify`,
+//! Apache's `htpasswd -vb` and ours. All exit 0 for a match, 3 for a
+//! mismatch and 6 for a missing user.
 
 use super::matrix::{Answer, Cells, Reader};
 use super::server::require_program;
@@ -33,6 +33,16 @@ fn apache_verify(file: &WrittenFile, user: &str, password: &str) -> Answer {
     Answer::from_exit(output.status.code(), &REFUSALS)
 }
 
+fn our_verify(file: &WrittenFile, user: &str, password: &str) -> Answer {
+    let output = util::htpasswd_cmd()
+        .arg("-vb")
+        .arg(&file.path)
+        .args([user, password])
+        .output()
+        .expect("run our htpasswd -vb");
+    Answer::from_exit(output.status.code(), &REFUSALS)
+}
+
 fn cli_reads(reader: Reader, writer: Writer) {
     let dir = TestDir::new();
     let file = write_file(writer, &dir, "htpasswd");
@@ -46,6 +56,9 @@ fn cli_reads(reader: Reader, writer: Writer) {
                 apache_verify(&file, user, password)
             })
         }
+        Reader::OurHtpasswdVerify => Cells::ask(reader, &file, |user, password| {
+            our_verify(&file, user, password)
+        }),
         _ => panic!("{} is a server, not a program", reader.name()),
     };
     let file_text = String::from_utf8_lossy(&dir.read("htpasswd")).into_owned();
@@ -90,4 +103,39 @@ fn apache_verify_reads_apache_htpasswd_files() {
 #[test]
 fn apache_verify_refuses_hand_built_ssha_and_plain_scheme_lines() {
     cli_reads(Reader::ApacheVerify, Writer::HandBuilt);
+}
+
+#[test]
+fn htpass_verify_reads_mkpasswd_yescrypt_lines() {
+    cli_reads(Reader::HtpassVerify, Writer::Mkpasswd);
+}
+
+#[test]
+fn apache_verify_reads_mkpasswd_yescrypt_lines() {
+    cli_reads(Reader::ApacheVerify, Writer::Mkpasswd);
+}
+
+#[test]
+fn our_verify_reads_htpass_files() {
+    cli_reads(Reader::OurHtpasswdVerify, Writer::Htpass);
+}
+
+#[test]
+fn our_verify_reads_our_htpasswd_files() {
+    cli_reads(Reader::OurHtpasswdVerify, Writer::OurHtpasswd);
+}
+
+#[test]
+fn our_verify_reads_apache_htpasswd_files() {
+    cli_reads(Reader::OurHtpasswdVerify, Writer::ApacheHtpasswd);
+}
+
+#[test]
+fn our_verify_refuses_hand_built_ssha_and_plain_scheme_lines() {
+    cli_reads(Reader::OurHtpasswdVerify, Writer::HandBuilt);
+}
+
+#[test]
+fn our_verify_reads_mkpasswd_yescrypt_lines() {
+    cli_reads(Reader::OurHtpasswdVerify, Writer::Mkpasswd);
 }

@@ -17,6 +17,7 @@
 //! Debian's kubernetes-client 1.20 (which also asks `/openapi/v2` and
 //! `/swagger-2.0.0.pb-v1` with validation off, and takes their 404).
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -39,19 +40,33 @@ pub(super) const KUBECTL: &str = "/usr/bin/kubectl";
 
 const SECRET_NAME: &str = "basic-auth";
 
-/// A Kubernetes API server that only knows what `kubectl apply` asks: the
-/// version, the discovery documents (plain JSON; kubectl asks for aggregated
-/// discovery first but takes the legacy answer), that no Secret exists yet,
-/// and, for a real (not dry-run) apply, the creation of a Secret, which it
-/// records. It answers one request per connection, then closes it.
+/// A Kubernetes API server that only knows what `kubectl apply` and
+/// `kubectl get` ask: the version, the discovery documents (plain JSON;
+/// kubectl asks for aggregated discovery first but takes the legacy
+/// answer), and Secrets: a real (not dry-run) apply creates one (POST),
+/// which it records and keeps, so that a later `kubectl get` finds it and a
+/// later apply either changes nothing or patches it (PATCH, recorded and
+/// merged as a JSON merge patch, which is what a strategic merge patch of a
+/// Secret's maps amounts to). It answers one request per connection, then
+/// closes it.
 pub(super) struct FakeApiServer {
     port: u16,
-    /// `METHOD target` of every request, to show when kubectl fails.
-    requests: Arc<Mutex<Vec<String>>>,
-    /// The objects created with POST, as kubectl sent them.
-    created: Arc<Mutex<Vec<Value>>>,
+    state: Arc<Mutex<State>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
+}
+
+/// What the fake API server has seen and keeps.
+#[derive(Default)]
+struct State {
+    /// `METHOD target` of every request, to show when kubectl fails.
+    requests: Vec<String>,
+    /// The objects created with POST, as kubectl sent them.
+    created: Vec<Value>,
+    /// The paths patched with PATCH, in order.
+    patched: Vec<String>,
+    /// Every object that exists, by its path (`/api/v1/namespaces/NS/secrets/NAME`).
+    objects: HashMap<String, Value>,
 }
 
 impl FakeApiServer {
@@ -62,12 +77,10 @@ impl FakeApiServer {
             .local_addr()
             .expect("the fake API server's address")
             .port();
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let created = Arc::new(Mutex::new(Vec::new()));
+        let state = Arc::new(Mutex::new(State::default()));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = thread::spawn({
-            let requests = Arc::clone(&requests);
-            let created = Arc::clone(&created);
+            let state = Arc::clone(&state);
             let stop = Arc::clone(&stop);
             move || {
                 for stream in listener.incoming() {
@@ -76,15 +89,14 @@ impl FakeApiServer {
                     }
                     // A connection that fails only fails kubectl, which says so.
                     if let Ok(stream) = stream {
-                        let _ = answer(stream, &requests, &created);
+                        let _ = answer(stream, &state);
                     }
                 }
             }
         });
         FakeApiServer {
             port,
-            requests,
-            created,
+            state,
             stop,
             thread: Some(thread),
         }
@@ -127,16 +139,32 @@ users:
 
     /// The objects kubectl created, in order.
     pub(super) fn created(&self) -> Vec<Value> {
-        self.created
+        self.state
             .lock()
-            .map(|created| created.clone())
+            .map(|state| state.created.clone())
             .unwrap_or_default()
     }
 
-    pub(super) fn requests(&self) -> String {
-        self.requests
+    /// The paths kubectl patched, in order.
+    pub(super) fn patched(&self) -> Vec<String> {
+        self.state
             .lock()
-            .map(|requests| requests.join("\n"))
+            .map(|state| state.patched.clone())
+            .unwrap_or_default()
+    }
+
+    /// The object at `path` as it is now (created, then patched).
+    pub(super) fn object(&self, path: &str) -> Option<Value> {
+        self.state
+            .lock()
+            .ok()
+            .and_then(|state| state.objects.get(path).cloned())
+    }
+
+    pub(super) fn requests(&self) -> String {
+        self.state
+            .lock()
+            .map(|state| state.requests.join("\n"))
             .unwrap_or_default()
     }
 }
@@ -154,11 +182,7 @@ impl Drop for FakeApiServer {
 
 /// Reads one request (its head, and a body of `Content-Length` bytes) and
 /// answers it.
-fn answer(
-    mut stream: TcpStream,
-    requests: &Mutex<Vec<String>>,
-    created: &Mutex<Vec<Value>>,
-) -> std::io::Result<()> {
+fn answer(mut stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     let mut received = Vec::new();
     let mut buffer = [0; 4096];
@@ -193,20 +217,18 @@ fn answer(
     let mut fields = request_line.split_whitespace();
     let method = fields.next().unwrap_or_default();
     let target = fields.next().unwrap_or_default();
-    if let Ok(mut requests) = requests.lock() {
-        requests.push(format!("{method} {target}"));
-    }
     let path = target.split('?').next().unwrap_or_default();
-    let (status, body) = match (method, serde_json::from_slice::<Value>(body)) {
-        // A real apply creates the object: record it and echo it back, as
-        // the API server does.
-        ("POST", Ok(object)) if path.starts_with("/api/v1/") => {
-            if let Ok(mut created) = created.lock() {
-                created.push(object.clone());
-            }
-            (201, object)
+    let (status, body) = match state.lock() {
+        Ok(mut state) => {
+            state.requests.push(format!("{method} {target}"));
+            respond(
+                &mut state,
+                method,
+                path,
+                serde_json::from_slice::<Value>(body).ok(),
+            )
         }
-        _ => route(method, path),
+        Err(_) => route(method, path),
     };
     let body = body.to_string();
     let reason = match status {
@@ -225,6 +247,46 @@ fn answer(
         body.len()
     )?;
     stream.flush()
+}
+
+/// The answer to one request, keeping Secrets in `state`.
+fn respond(state: &mut State, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    match (method, body) {
+        // A real apply creates the object: record it, keep it and echo it
+        // back, as the API server does.
+        ("POST", Some(object)) if path.starts_with("/api/v1/") => {
+            let name = object["metadata"]["name"].as_str().unwrap_or_default();
+            state
+                .objects
+                .insert(format!("{path}/{name}"), object.clone());
+            state.created.push(object.clone());
+            (201, object)
+        }
+        ("GET", _) if state.objects.contains_key(path) => (200, state.objects[path].clone()),
+        ("PATCH", Some(patch)) if state.objects.contains_key(path) => {
+            state.patched.push(path.to_owned());
+            let object = state.objects.get_mut(path).expect("checked above");
+            merge_patch(object, &patch);
+            (200, object.clone())
+        }
+        _ => route(method, path),
+    }
+}
+
+/// RFC 7386 JSON merge patch: objects merge, `null` removes, the rest replaces.
+fn merge_patch(target: &mut Value, patch: &Value) {
+    match (target.as_object_mut(), patch.as_object()) {
+        (Some(target), Some(patch)) => {
+            for (key, value) in patch {
+                if value.is_null() {
+                    target.remove(key);
+                } else {
+                    merge_patch(target.entry(key.clone()).or_insert(Value::Null), value);
+                }
+            }
+        }
+        _ => *target = patch.clone(),
+    }
 }
 
 fn route(method: &str, path: &str) -> (u16, Value) {
@@ -446,6 +508,45 @@ fn k8s_secret_for_envoy_gateway_uses_key_dot_htpasswd() {
         secret_content(&secret, Some("gateway"), ".htpasswd"),
         file_bytes(&file.path)
     );
+}
+
+/// Every `--for` reader's Secret, in one manifest that kubectl parses once:
+/// each has the reader's type, data key and namespace, and holds the file.
+/// (Envoy Gateway's needs a file of `{SHA}` entries only.)
+#[test]
+fn k8s_secret_for_every_reader_applies_with_its_type_key_and_namespace() {
+    let dir = TestDir::new();
+    let file = htpass_file(&dir, &[Algorithm::Sha1, Algorithm::Sha1]);
+    let content = file_bytes(&file.path);
+    let readers = [
+        ("ingress-nginx", "Opaque", "auth", "default"),
+        ("traefik", "Opaque", "users", "default"),
+        ("envoy-gateway", "Opaque", ".htpasswd", "default"),
+        ("nginx-ingress", "nginx.org/htpasswd", "htpasswd", "default"),
+        (
+            "nginx-gateway-fabric",
+            "nginx.org/htpasswd",
+            "auth",
+            "default",
+        ),
+        ("openshift", "Opaque", "htpasswd", "openshift-config"),
+    ];
+    let mut manifest = Vec::new();
+    for (reader, ..) in readers {
+        manifest.extend_from_slice(b"---\n");
+        manifest.extend_from_slice(&export_secret(&dir, "htpasswd", &["--for", reader]));
+    }
+    let secrets = objects(kubectl_dry_run_apply(&dir, &manifest));
+    assert_eq!(secrets.len(), readers.len(), "{secrets:#?}");
+    for ((reader, secret_type, key, namespace), secret) in readers.iter().zip(&secrets) {
+        assert_eq!(secret["type"], *secret_type, "{reader}: {secret:#}");
+        // kubectl fills in its context's namespace where the manifest has none.
+        let got = secret["metadata"]["namespace"]
+            .as_str()
+            .unwrap_or("default");
+        assert_eq!(got, *namespace, "{reader}: {secret:#}");
+        assert_eq!(secret_content(secret, None, key), content, "{reader}");
+    }
 }
 
 /// `htpass ARGS...` (a command that prints a manifest): its stdout.

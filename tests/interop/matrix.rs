@@ -20,6 +20,8 @@ pub enum Algorithm {
     Sha1,
     /// Traditional DES crypt (13 characters).
     DesCrypt,
+    /// `$y$`: htpass `-a yescrypt` and libxcrypt's `mkpasswd`.
+    Yescrypt,
     /// The password itself, as `htpass -a plain` and `htpasswd -p` write it.
     BarePlain,
     /// `{SSHA}`: nobody writes it; built by the test.
@@ -38,6 +40,7 @@ impl Algorithm {
             Algorithm::Sha512Crypt => "sha512",
             Algorithm::Sha1 => "sha1",
             Algorithm::DesCrypt => "crypt",
+            Algorithm::Yescrypt => "yescrypt",
             Algorithm::BarePlain => "plain",
             Algorithm::Ssha => "ssha",
             Algorithm::PlainScheme => "plain-scheme",
@@ -87,6 +90,7 @@ pub enum Reader {
     Registry,
     HtpassVerify,
     ApacheVerify,
+    OurHtpasswdVerify,
 }
 
 impl Reader {
@@ -97,6 +101,7 @@ impl Reader {
             Reader::Registry => "registry",
             Reader::HtpassVerify => "htpass verify",
             Reader::ApacheVerify => "Apache htpasswd -v",
+            Reader::OurHtpasswdVerify => "our htpasswd -v",
         }
     }
 
@@ -107,21 +112,24 @@ impl Reader {
         match self {
             // nginx does $apr1$, {SHA}, {SSHA} and {PLAIN} itself and
             // everything else with the system's crypt(3) (libxcrypt: bcrypt,
-            // SHA-crypt, DES). It reads `user:hash:comment`, so a `{PLAIN}`
-            // password ends at its first `:` (and its start alone is then
-            // accepted). A bare password is never compared as such.
+            // SHA-crypt, DES, yescrypt). It reads `user:hash:comment`, so a
+            // `{PLAIN}` password ends at its first `:` (and its start alone
+            // is then accepted). A bare password is never compared as such.
             Reader::Nginx => match algorithm {
-                Bcrypt | Apr1 | Sha256Crypt | Sha512Crypt | Sha1 | DesCrypt | Ssha => true,
+                Bcrypt | Apr1 | Sha256Crypt | Sha512Crypt | Sha1 | DesCrypt | Yescrypt | Ssha => {
+                    true
+                }
                 PlainScheme => !password.contains(':'),
                 BarePlain => false,
             },
             // apr_password_validate: bcrypt, $apr1$ and {SHA} itself, the rest
-            // through crypt(3). It knows neither {SSHA} nor {PLAIN}, and on
-            // Linux a bare password is never compared as such.
-            Reader::ApacheHttpd | Reader::ApacheVerify => {
+            // through crypt(3) (yescrypt included). It knows neither {SSHA}
+            // nor {PLAIN}, and on Linux a bare password is never compared as
+            // such. Our htpasswd -v answers as Apache's.
+            Reader::ApacheHttpd | Reader::ApacheVerify | Reader::OurHtpasswdVerify => {
                 matches!(
                     algorithm,
-                    Bcrypt | Apr1 | Sha256Crypt | Sha512Crypt | Sha1 | DesCrypt
+                    Bcrypt | Apr1 | Sha256Crypt | Sha512Crypt | Sha1 | DesCrypt | Yescrypt
                 )
             }
             // golang.org/x/crypto/bcrypt only.

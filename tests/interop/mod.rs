@@ -7,13 +7,14 @@
 //!
 //! Writers ([`writers::Writer`]): `htpass add`, our `htpasswd -b`, Apache's
 //! `htpasswd -b` (`/usr/bin/htpasswd`, always by absolute path: ours has the
-//! same name), and lines the test builds by hand for the two formats nobody
-//! writes, `{SSHA}` and `{PLAIN}`. Each writer writes one file with a user for
-//! every algorithm it can write and each of two passwords (one with a space,
-//! `$` and `:`, one in UTF-8).
+//! same name), lines the test builds by hand for the two formats nobody
+//! writes, `{SSHA}` and `{PLAIN}`, and libxcrypt's `mkpasswd -m yescrypt`
+//! for `$y$` lines as `/etc/shadow` holds them. Each writer writes one file
+//! with a user for every algorithm it can write and each of two passwords
+//! (one with a space, `$` and `:`, one in UTF-8).
 //!
 //! Readers ([`matrix::Reader`]): nginx, Apache httpd, the Docker registry,
-//! `htpass verify`, Apache's `htpasswd -vb`. [`matrix::Reader::accepts`] is
+//! `htpass verify`, Apache's `htpasswd -vb` and ours. [`matrix::Reader::accepts`] is
 //! the one table of what each reader really accepts. For every entry the right
 //! password must get the reader's expected answer (HTTP 200 or exit 0 where
 //! the algorithm is supported, a refusal where it is not), a wrong password
@@ -50,7 +51,14 @@
 //! that `htpass group` writes.
 //!
 //! [`readme`] runs the README's recipes as written, against the same fake
-//! API server and the real registry.
+//! API server (which keeps what kubectl creates, so a recipe run twice
+//! meets its first Secret), the real registry and a real Caddy.
+//!
+//! # Caddy
+//!
+//! Caddy cannot read an htpasswd file: [`caddy`] loads what `export
+//! --format caddyfile` and `caddy-json` print into a real Caddy and checks
+//! that each user gets in with its password.
 //!
 //! [`shapes`] holds `check` to what nginx and Apache httpd do with hashes
 //! it calls malformed, and with schemes htpass names but cannot verify.
@@ -62,6 +70,7 @@
 
 mod apache_groups;
 mod apache_httpd;
+mod caddy;
 mod cli_readers;
 mod http;
 mod kubectl;

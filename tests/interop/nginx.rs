@@ -124,3 +124,8 @@ fn nginx_reads_apache_htpasswd_files() {
 fn nginx_reads_hand_built_ssha_and_plain_scheme_lines() {
     nginx_reads(Writer::HandBuilt);
 }
+
+#[test]
+fn nginx_reads_mkpasswd_yescrypt_lines() {
+    nginx_reads(Writer::Mkpasswd);
+}

@@ -102,6 +102,11 @@ fn registry_refuses_hand_built_ssha_and_plain_scheme_lines() {
     registry_reads(Writer::HandBuilt);
 }
 
+#[test]
+fn registry_refuses_mkpasswd_yescrypt_lines() {
+    registry_reads(Writer::Mkpasswd);
+}
+
 /// The file of the two tests below: line 1 a bcrypt user, line 2 an apr1 user
 /// (both by htpass), which the registry cannot verify.
 fn bcrypt_then_apr1(dir: &TestDir) -> Vec<Entry> {

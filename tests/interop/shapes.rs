@@ -41,11 +41,29 @@ const ENTRIES: &[(&str, &str)] = &[
     ("ssha", "{SSHA}vFSAXA44/mvza7sDF+k4l4Poy21zYWx0c2FsdA=="),
     // No salt at all: nginx takes it.
     ("ssha-unsalted", "{SSHA}GpHWL3ymc5liWkNopqtdSjuqYHM="),
-    // Schemes htpass names but cannot verify; libxcrypt verifies these.
+    // yescrypt from mkpasswd, and from Python's crypt with an empty salt,
+    // p = 4, and the write-once/read-many and classic scrypt flavors.
     (
         "yescrypt",
         "$y$j9T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA",
     ),
+    (
+        "yescrypt-empty-salt",
+        "$y$j9T$$35/RtcSpQnsp9pKBilplwTCR/Z6e.uNV.3aZKZzHYd6",
+    ),
+    (
+        "yescrypt-p4",
+        "$y$j95.0$abcd$HnTqooE7ta50s.ACStyNajDIpgvGzvCqoYz6N8af9.6",
+    ),
+    (
+        "yescrypt-worm",
+        "$y$/9T$abcd$yYyUfT9qC44eqTfHJjFRCw6pXlAv6WV7O5BBTJWJbND",
+    ),
+    (
+        "yescrypt-scrypt",
+        "$y$.9T$abcd$MNwEMvZlyyxgy/sPxbnjL7Y2urAfTo/Mxp1zylUbFa6",
+    ),
+    // Schemes htpass names but cannot verify; libxcrypt verifies these.
     (
         "gost-yescrypt",
         "$gy$j9T$4tG/PWvpqzvRJsF7SO8Nd0$en/b185Zp9PudE5NoalwLtNero9E0.lKm7thSvvkzl.",
@@ -87,6 +105,20 @@ const ENTRIES: &[(&str, &str)] = &[
     ("sha1-27", "{SHA}GpHWL3ymc5liWkNopqtdSjuqYHM"),
     ("sha1-bits", "{SHA}GpHWL3ymc5liWkNopqtdSjuqYHN="),
     ("ssha-unpadded", "{SSHA}GpHWL3ymc5liWkNopqtdSjuqYHM"),
+    // N = 2, which libxcrypt refuses; a salt whose spare bits are set; a
+    // last character crypt(3) never writes.
+    (
+        "yescrypt-n-2",
+        "$y$j.T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA",
+    ),
+    (
+        "yescrypt-salt-bits",
+        "$y$j9T$abc$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYA",
+    ),
+    (
+        "yescrypt-last-char",
+        "$y$j9T$z4jwdl3M2qnyIJnn2yfPU.$/zpcQ9zfxyPjV5vgTVi0JGRp0fBXrJgxy8XmG5JBEYQ",
+    ),
 ];
 
 /// The file: [`ENTRIES`], and an `$apr1$` hash made here with its salt
@@ -208,7 +240,6 @@ fn the_entries_are_what_their_names_say() {
     let dir = TestDir::new();
     let (_, entries) = write_entries(&dir);
     let unsupported = [
-        ("yescrypt", "yescrypt"),
         ("gost-yescrypt", "gost-yescrypt"),
         ("scrypt", "scrypt"),
         ("bsdi", "bsdicrypt"),
@@ -227,6 +258,8 @@ fn the_entries_are_what_their_names_say() {
             "-27",
             "-bits",
             "-unpadded",
+            "-n-2",
+            "-last-char",
         ]
         .iter()
         .any(|mark| user.contains(mark));

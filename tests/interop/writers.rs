@@ -30,6 +30,9 @@ pub enum Writer {
     ApacheHtpasswd,
     /// Lines the test builds itself, for the formats no writer writes.
     HandBuilt,
+    /// libxcrypt's `mkpasswd -m yescrypt` (package whois): the `$y$` lines
+    /// copied from `/etc/shadow` or made for a file by hand.
+    Mkpasswd,
 }
 
 impl Writer {
@@ -39,6 +42,7 @@ impl Writer {
             Writer::OurHtpasswd => "our htpasswd -b",
             Writer::ApacheHtpasswd => "Apache htpasswd -b",
             Writer::HandBuilt => "hand-built",
+            Writer::Mkpasswd => "mkpasswd",
         }
     }
 
@@ -47,7 +51,18 @@ impl Writer {
     pub fn algorithms(self) -> &'static [Algorithm] {
         use Algorithm::*;
         match self {
-            Writer::Htpass | Writer::OurHtpasswd | Writer::ApacheHtpasswd => &[
+            Writer::Htpass => &[
+                Bcrypt,
+                Apr1,
+                Sha256Crypt,
+                Sha512Crypt,
+                Sha1,
+                DesCrypt,
+                BarePlain,
+                Yescrypt,
+            ],
+            // Apache's htpasswd has no yescrypt, so ours (its drop-in) neither.
+            Writer::OurHtpasswd | Writer::ApacheHtpasswd => &[
                 Bcrypt,
                 Apr1,
                 Sha256Crypt,
@@ -57,6 +72,7 @@ impl Writer {
                 BarePlain,
             ],
             Writer::HandBuilt => &[Ssha, PlainScheme],
+            Writer::Mkpasswd => &[Yescrypt],
         }
     }
 
@@ -91,6 +107,19 @@ impl Writer {
                 append_line(file, &hand_built_line(user, algorithm, password));
                 return;
             }
+            Writer::Mkpasswd => {
+                require_program("/usr/bin/mkpasswd", "whois");
+                let output = assert_cmd::Command::new("/usr/bin/mkpasswd")
+                    .timeout(util::TIMEOUT)
+                    .args(["-m", "yescrypt", "-s"])
+                    .write_stdin(format!("{password}\n"))
+                    .output()
+                    .expect("run mkpasswd");
+                assert!(output.status.success(), "mkpasswd: {output:?}");
+                let hash = String::from_utf8(output.stdout).expect("ASCII");
+                append_line(file, &format!("{user}:{}\n", hash.trim_end()));
+                return;
+            }
         };
         let output = output.unwrap_or_else(|e| panic!("cannot run {}: {e}", self.name()));
         assert!(
@@ -114,6 +143,7 @@ fn htpass_algorithm_flags(algorithm: Algorithm) -> Vec<&'static str> {
         Algorithm::Sha1 => vec!["-a", "sha1"],
         Algorithm::DesCrypt => vec!["-a", "crypt"],
         Algorithm::BarePlain => vec!["-a", "plain"],
+        Algorithm::Yescrypt => vec!["-a", "yescrypt"],
         Algorithm::Ssha | Algorithm::PlainScheme => {
             panic!("htpass does not write {}", algorithm.name())
         }
@@ -129,7 +159,7 @@ fn htpasswd_algorithm_flags(algorithm: Algorithm) -> Vec<&'static str> {
         Algorithm::Sha1 => vec!["-s"],
         Algorithm::DesCrypt => vec!["-d"],
         Algorithm::BarePlain => vec!["-p"],
-        Algorithm::Ssha | Algorithm::PlainScheme => {
+        Algorithm::Ssha | Algorithm::PlainScheme | Algorithm::Yescrypt => {
             panic!("htpasswd does not write {}", algorithm.name())
         }
     }

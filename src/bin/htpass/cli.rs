@@ -24,10 +24,13 @@ Exit codes:
   4  interrupted
   5  a value is too long (user name over 255 bytes, bcrypt password over 72, a line of a
      GROUPFILE over the 16 MiB Apache reads)
-  6  the user name is not allowed (also: one --format compose cannot carry), or the user
-     is not in the file; a group name or member not allowed, or the group not in GROUPFILE
-  7  the file is not a valid htpasswd file, or export meets an entry the --format cannot
-     carry, or GROUPFILE has a line Apache would not read as written";
+  6  the user name is not allowed (also: one the --format or --for destination cannot
+     carry), or the user is not in the file; a group name or member not allowed, or the
+     group not in GROUPFILE
+  7  the file is not a valid htpasswd file, export meets an entry the --format or --for
+     destination cannot carry, --reuse-from names neither an htpasswd file nor a Secret,
+     or GROUPFILE has a line Apache would not read as written
+  8  sync --check: the file is not in the declared state";
 
 /// Create, update and check Apache htpasswd files.
 #[derive(Parser)]
@@ -70,11 +73,16 @@ pub enum Command {
     /// Lint a file for the servers that will read it (exit 7 on an error)
     #[command(long_about = CHECK_ABOUT)]
     Check(CheckArgs),
-    /// Render a whole file for where it goes: a Kubernetes Secret, a compose label, JSON
+    /// Render a whole file, or a user:password list, for where it goes: a Kubernetes
+    /// Secret, a compose label, Caddy, JSON
+    #[command(long_about = EXPORT_ABOUT)]
     Export(ExportArgs),
     /// Manage Apache group files (AuthGroupFile, Require group)
     #[command(subcommand, long_about = GROUP_ABOUT)]
     Group(GroupCommand),
+    /// Make a file hold exactly the users of a list of user:password lines
+    #[command(long_about = SYNC_ABOUT, after_long_help = SYNC_EXIT_CODES)]
+    Sync(SyncArgs),
     /// Print a shell completion script
     #[command(long_about = "Print a shell completion script on stdout.\n\n\
         bash:  htpass completions bash > ~/.local/share/bash-completion/completions/htpass\n\
@@ -102,15 +110,78 @@ schemes no server verifies ({SSHA256}, {SMD5}, Argon2...), CRLF line endings, \
 a byte-order mark, trailing white space in a hash. Warnings (exit 0 unless \
 --strict): plain, crypt, sha1 and apr1/md5 entries, bcrypt below --min-cost, \
 a cost that makes each login take a second or more (bcrypt 16 and up, \
-SHA-crypt rounds from 1000000), schemes only the system crypt(3) verifies \
-(yescrypt, BSDi's _...), and for Traefik a ',' in a user name. --for applies \
-what that server really accepts.
+SHA-crypt rounds from 1000000, yescrypt from 1 GiB), schemes only the system \
+crypt(3) verifies (gost-yescrypt, BSDi's _...), and for Traefik a ',' in a \
+user name. --for applies what that server really accepts; the consumers of a \
+Secret or an export (nginx-ingress, nginx-gateway-fabric, openshift, caddy) \
+are checked only when named there.
 
 --groups GROUPFILE also checks an Apache group file against FILE, as \
 GROUPFILE:LINE: error: reason lines after FILE's: a member without an entry in \
 FILE (a right waiting for whoever is added under that name, or a typo), and a \
 line Apache reads otherwise than it looks (no ':', a NUL byte, over 16 MiB, a \
 comment that ends in a backslash and so swallows the next line).";
+
+const SYNC_ABOUT: &str = "\
+Make FILE hold exactly the users of a list of user:password lines (--from).
+
+The list is read as for add --batch: the password is everything after the \
+first ':'; blank lines and lines starting with '#' are skipped, a CR before \
+the line end and a byte-order mark at the start are dropped. Every line is \
+checked before any work: a bad one (no ':', an empty password, a bad user \
+name, a user listed twice, a bcrypt password over 72 bytes) is named by its \
+line number, and nothing is written.
+
+For each listed user: an entry whose hash already verifies the password with \
+the requested algorithm and parameters is kept byte for byte; a changed \
+password is re-hashed in place (the line keeps its place and its line \
+ending); a new user is appended. A listed user with several entries keeps \
+the first (re-hashed if needed) and loses the others. Every user of FILE \
+that is not listed is removed, unless --keep-unlisted. Comments and blank \
+lines stay. A missing FILE is created.
+
+The stored hashes are checked and the new ones made on every core; FILE is \
+written once, under its lock, or not at all when nothing changes (it keeps \
+its inode and modification time).
+
+It reports on stderr one line per changed user (added USER, updated USER, \
+removed USER) and the count of unchanged ones. --format json prints one \
+object on stdout with the lists added, updated, removed and unchanged (exact \
+names; a list holding a name that is not UTF-8 is followed by the same \
+list of exact bytes in base64, named with _base64, as removed_base64). An \
+empty list is refused rather than emptying FILE. --dry-run changes nothing and reports what \
+would be done; --check changes nothing and exits 8 when FILE is not in the \
+declared state (0 when it is). With --check or --dry-run, FILE may be - \
+(standard input).";
+
+const SYNC_EXIT_CODES: &str = "\
+Exit codes:
+  0  done; with --check, FILE is in the declared state
+  1  FILE or the list could not be read, written or created
+  2  usage error, or a bad list line (no ':', an empty password, a user twice, a NUL byte),
+     or an empty list
+  3  hashing failed
+  4  interrupted; nothing was changed
+  5  a list line holds a user name over 255 bytes or a bcrypt password over 72
+  6  a list line holds a user name that is not allowed
+  7  FILE is not a valid htpasswd file; nothing was changed
+  8  --check: FILE is not in the declared state";
+
+const EXPORT_ABOUT: &str = "\
+Render a whole file, or a user:password list, for where it goes: a Kubernetes \
+Secret, a compose label, Caddy's basic_auth, JSON.
+
+export FILE renders FILE's entries as they are. An entry the destination cannot \
+carry is refused with its line number (exit 7), never dropped.
+
+export --from USERS renders the users of USERS (user:password lines, as add \
+--batch reads them; - for standard input), hashed as add would, so a pipeline \
+needs no htpasswd file at all. With --reuse-from LAST (the last output: an \
+htpasswd file, or the Secret as `kubectl get secret NAME -o yaml` prints it; \
+- for standard input), a user whose password still verifies against LAST's \
+entry, with the same algorithm and parameters, keeps that entry byte for byte: \
+the same passwords render the same output, so GitOps tools see no change and \
+nothing restarts. A missing or empty LAST (the first run) reuses nothing.";
 
 #[derive(Args)]
 pub struct CreateArgs {
@@ -195,7 +266,7 @@ pub struct DeleteArgs {
 pub struct ListArgs {
     /// The htpasswd file
     pub file: PathBuf,
-    /// Add each entry's algorithm and cost (bcrypt cost or SHA rounds), tab-separated
+    /// Add each entry's algorithm and cost (bcrypt cost, SHA rounds, yescrypt's N=2^12 r=32), tab-separated
     #[arg(short, long)]
     pub long: bool,
     /// How to print the users
@@ -210,6 +281,8 @@ pub struct HashArgs {
     /// What to print
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = HashFormat::Line)]
     pub format: HashFormat,
+    #[command(flatten)]
+    pub reuse: ReuseArgs,
     #[command(flatten)]
     pub secret: SecretArgs,
     #[command(flatten)]
@@ -244,14 +317,72 @@ pub struct CheckArgs {
 }
 
 #[derive(Args)]
-pub struct ExportArgs {
-    /// The htpasswd file
+pub struct SyncArgs {
+    /// The htpasswd file (created if missing; - is standard input with --check or --dry-run)
     pub file: PathBuf,
+    /// The user:password lines: a file, or - for standard input
+    #[arg(long, value_name = "PATH", required = true)]
+    pub from: PathBuf,
+    /// Keep the users of FILE that are not listed, instead of removing them
+    #[arg(long)]
+    pub keep_unlisted: bool,
+    /// Change nothing; report what would be done
+    #[arg(long, conflicts_with = "check")]
+    pub dry_run: bool,
+    /// Change nothing; exit 8 if FILE is not in the declared state, 0 if it is
+    #[arg(long, conflicts_with = "rehash")]
+    pub check: bool,
+    /// Give every listed user a new hash, even where the stored one matches
+    #[arg(long)]
+    pub rehash: bool,
+    /// How to report: lines on stderr, and with json also one object on stdout
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = SyncFormat::Line)]
+    pub format: SyncFormat,
+    #[command(flatten)]
+    pub algorithm: AlgorithmArgs,
+}
+
+/// How `sync` reports what it did.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SyncFormat {
+    /// One line per changed user and a count of unchanged ones, on stderr
+    Line,
+    /// Those lines, and one JSON object on stdout with the lists added,
+    /// updated, removed and unchanged
+    Json,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// The htpasswd file to render (- for standard input); not with --from
+    #[arg(required_unless_present = "from", conflicts_with = "from")]
+    pub file: Option<PathBuf>,
     /// What to render
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: ExportFormat,
+    /// Render the users of user:password lines read from USERS (- for standard input)
+    /// instead of a file, hashed as add would hash them
+    #[arg(long, value_name = "USERS")]
+    pub from: Option<PathBuf>,
+    #[command(flatten)]
+    pub reuse: ReuseArgs,
+    #[command(flatten)]
+    pub algorithm: AlgorithmArgs,
     #[command(flatten)]
     pub secret: SecretArgs,
+}
+
+/// `--reuse-from`: the last output, so that unchanged passwords render the
+/// same bytes.
+#[derive(Args)]
+#[command(next_help_heading = "Stable output for GitOps")]
+pub struct ReuseArgs {
+    /// Keep a user's entry from LAST (an htpasswd file, or a Secret as `kubectl get secret
+    /// NAME -o yaml|json` prints it; - for standard input) where the password still verifies
+    /// with the same algorithm and parameters, so the output does not change. A missing or
+    /// empty LAST reuses nothing. --secret-key or --for names the Secret's data key
+    #[arg(long, value_name = "LAST")]
+    pub reuse_from: Option<PathBuf>,
 }
 
 /// The Kubernetes Secret of `--format k8s-secret`.
@@ -267,8 +398,8 @@ pub struct SecretArgs {
     /// The data key that holds the file [default: auth, or as --for says]
     #[arg(long, value_name = "KEY", conflicts_with = "secret_reader")]
     pub secret_key: Option<String>,
-    /// Who reads the Secret: ingress-nginx (key auth), traefik (users),
-    /// envoy-gateway (.htpasswd)
+    /// Who reads the Secret, which decides its type, key and what it refuses
+    /// [default: ingress-nginx]
     #[arg(long = "for", id = "secret_reader", value_enum, value_name = "READER")]
     pub reader: Option<SecretReader>,
     /// Add a label (repeat for more; for a KEY given twice the last VALUE
@@ -397,9 +528,9 @@ pub struct NewPasswordArgs {
 #[derive(Args)]
 #[command(next_help_heading = "Algorithm")]
 pub struct AlgorithmArgs {
-    /// The hash algorithm (sha1, crypt and plain are insecure)
-    #[arg(short, long, value_enum, value_name = "NAME", default_value_t = AlgorithmArg::Bcrypt)]
-    pub algorithm: AlgorithmArg,
+    /// The hash algorithm (sha1, crypt and plain are insecure) [default: bcrypt]
+    #[arg(short, long, value_enum, value_name = "NAME")]
+    pub algorithm: Option<AlgorithmArg>,
     /// The bcrypt prefix to write, for readers that insist on one [default: 2y]
     #[arg(long, value_enum, value_name = "VARIANT")]
     pub bcrypt_variant: Option<BcryptVariantArg>,
@@ -420,6 +551,7 @@ pub enum AlgorithmArg {
     Sha1,
     Crypt,
     Plain,
+    Yescrypt,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -474,17 +606,30 @@ pub enum ExportFormat {
     Compose,
     /// A JSON array of objects with line_number, user, hash, algorithm, cost
     Json,
+    /// A Caddyfile basic_auth block of USER HASH lines (Caddy 2.6+ takes the raw bcrypt
+    /// hash; before 2.8 the directive is named basicauth); bcrypt entries only
+    Caddyfile,
+    /// The JSON list of accounts of Caddy's http_basic authentication; bcrypt entries only
+    CaddyJson,
 }
 
-/// Who reads a Kubernetes Secret; decides its data key.
+/// Who reads a Kubernetes Secret; decides its type, data key and namespace.
 #[derive(Clone, Copy, ValueEnum)]
 pub enum SecretReader {
-    /// ingress-nginx's auth-secret: key `auth`
+    /// ingress-nginx's auth-secret: Opaque, key `auth`
     IngressNginx,
-    /// Traefik's basicAuth secret: key `users`
+    /// Traefik's basicAuth secret: Opaque, key `users`
     Traefik,
-    /// Envoy Gateway's basicAuth secret: key `.htpasswd`
+    /// Envoy Gateway's basicAuth secret: Opaque, key `.htpasswd`; {SHA} entries only
     EnvoyGateway,
+    /// F5 NGINX Ingress Controller: type nginx.org/htpasswd, key `htpasswd`
+    NginxIngress,
+    /// NGINX Gateway Fabric's AuthenticationFilter: type nginx.org/htpasswd, key `auth`
+    NginxGatewayFabric,
+    /// OpenShift's HTPasswd identity provider: Opaque, key `htpasswd`, namespace
+    /// openshift-config; no user name with '/' or '%'
+    #[value(name = "openshift")]
+    OpenShift,
 }
 
 /// A server whose reading of the file `check` applies.
@@ -500,6 +645,16 @@ pub enum CheckServer {
     Traefik,
     /// Envoy basic_auth (also Envoy Gateway)
     Envoy,
+    /// The F5 NGINX Ingress Controller (reads as nginx does)
+    NginxIngress,
+    /// NGINX Gateway Fabric (reads as nginx does)
+    NginxGatewayFabric,
+    /// OpenShift's HTPasswd identity provider (bcrypt as $2y$ or $2a$, apr1, {SHA}; no user
+    /// name with '/' or '%')
+    #[value(name = "openshift")]
+    OpenShift,
+    /// Caddy, through export --format caddyfile or caddy-json (bcrypt only, no user twice)
+    Caddy,
 }
 
 /// An algorithm `check --require` insists on.

@@ -18,14 +18,16 @@ use htpass::group::{self, GroupName};
 use htpass::hash::{
     Algorithm, BcryptCost, BcryptVariant, Params, ShaRounds, ShaVariant, VerifyPolicy,
 };
-use htpass::render::{self, SecretSpec};
+use htpass::render::{self, CaddyFormat, Rules, SecretSpec};
+use htpass::sync::UnlistedUsers;
 use htpass::{Error, Username};
 
 use crate::cli::{
     AddArgs, AlgorithmArg, AlgorithmArgs, BcryptVariantArg, CheckArgs, CheckServer, Cli, Command,
     CreateArgs, DeleteArgs, EntryFormat, ExportArgs, ExportFormat, GroupCommand, GroupDeleteArgs,
     GroupListArgs, GroupListFormat, GroupMembersArgs, HashArgs, HashFormat, ListArgs, ListFormat,
-    NewPasswordArgs, PasswordArgs, ReportFormat, SecretArgs, SecretReader, VerifyArgs,
+    NewPasswordArgs, PasswordArgs, ReportFormat, ReuseArgs, SecretArgs, SecretReader, SyncArgs,
+    SyncFormat, VerifyArgs,
 };
 
 /// One command, ready to run.
@@ -40,6 +42,7 @@ pub enum Config {
     Export(Export),
     AddBatch(AddBatch),
     Group(Group),
+    Sync(Sync),
     Completions(clap_complete::Shell),
     Manpages(PathBuf),
 }
@@ -128,9 +131,18 @@ pub struct Hash {
     pub params: Params,
     pub source: NewPasswordSource,
     pub format: OutputFormat,
+    pub reuse: Option<ReuseFrom>,
 }
 
-/// Where `add --batch` reads its `user:password` lines.
+/// `--reuse-from LAST`: where the last output is, and the data key of the
+/// Secret it may be.
+pub struct ReuseFrom {
+    pub source: BatchSource,
+    pub key: String,
+}
+
+/// Where `add --batch` and `export --from` read their `user:password`
+/// lines, or `--reuse-from` its last output.
 pub enum BatchSource {
     Stdin,
     File(PathBuf),
@@ -151,6 +163,28 @@ pub struct AddBatch {
     pub params: Params,
     pub source: BatchSource,
     pub existing: Existing,
+}
+
+/// Whether `sync` changes FILE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncMode {
+    /// Make FILE hold the declared users.
+    Apply,
+    /// `--dry-run`: report what would be done.
+    DryRun,
+    /// `--check`: report, and fail (exit 8) unless FILE is in the state.
+    Check,
+}
+
+pub struct Sync {
+    pub path: PathBuf,
+    pub source: BatchSource,
+    pub params: Params,
+    pub rehash: bool,
+    pub unlisted: UnlistedUsers,
+    pub mode: SyncMode,
+    /// `--format json`: the report on stdout too.
+    pub json: bool,
 }
 
 /// How `check` prints its findings.
@@ -200,10 +234,37 @@ pub enum ExportStyle {
     K8sSecret(SecretSpec),
     Compose,
     Json,
+    Caddy(CaddyFormat),
+}
+
+impl ExportStyle {
+    /// What the destination refuses (compose's own refusals are the
+    /// renderer's: a ',' anywhere in an entry).
+    pub fn rules(&self) -> &'static Rules {
+        match self {
+            ExportStyle::K8sSecret(spec) => spec.reader().rules(),
+            ExportStyle::Compose | ExportStyle::Json => &Rules::ANY,
+            ExportStyle::Caddy(CaddyFormat::Caddyfile) => &render::CADDYFILE,
+            ExportStyle::Caddy(CaddyFormat::Json) => &render::CADDY_JSON,
+        }
+    }
+}
+
+/// What `export` renders.
+pub enum ExportInput {
+    /// An htpasswd file's entries, as they are.
+    File(PathBuf),
+    /// The users of `user:password` lines, hashed with `params` (or reused
+    /// from the last output).
+    List {
+        source: BatchSource,
+        params: Params,
+        reuse: Option<ReuseFrom>,
+    },
 }
 
 pub struct Export {
-    pub path: PathBuf,
+    pub input: ExportInput,
     pub style: ExportStyle,
 }
 
@@ -220,6 +281,7 @@ impl Config {
             Command::Check(args) => Config::Check(check(args)?),
             Command::Export(args) => Config::Export(export(args)?),
             Command::Group(command) => Config::Group(group_command(command)?),
+            Command::Sync(args) => Config::Sync(sync(args)?),
             Command::Completions(args) => Config::Completions(args.shell),
             Command::Manpages { dir } => Config::Manpages(dir),
         })
@@ -295,6 +357,50 @@ fn add_batch(args: AddArgs) -> Result<AddBatch, Failure> {
     })
 }
 
+fn sync(args: SyncArgs) -> Result<Sync, Failure> {
+    let mode = if args.check {
+        SyncMode::Check
+    } else if args.dry_run {
+        SyncMode::DryRun
+    } else {
+        SyncMode::Apply
+    };
+    let source = if args.from.as_os_str() == "-" {
+        BatchSource::Stdin
+    } else {
+        BatchSource::File(args.from)
+    };
+    let path = if args.file.as_os_str() == "-" {
+        if mode == SyncMode::Apply {
+            return Err(Failure::Usage(
+                "FILE - (standard input) can only be compared with the list: add --check or --dry-run, or name the file to change".to_owned(),
+            ));
+        }
+        if matches!(source, BatchSource::Stdin) {
+            return Err(Failure::Usage(
+                "FILE and --from cannot both be - (standard input); give one of them as a file"
+                    .to_owned(),
+            ));
+        }
+        input_path(args.file)
+    } else {
+        args.file
+    };
+    Ok(Sync {
+        path,
+        source,
+        params: params(&args.algorithm)?,
+        rehash: args.rehash,
+        unlisted: if args.keep_unlisted {
+            UnlistedUsers::Keep
+        } else {
+            UnlistedUsers::Remove
+        },
+        mode,
+        json: matches!(args.format, SyncFormat::Json),
+    })
+}
+
 fn check(args: CheckArgs) -> Result<Check, Failure> {
     let mut servers: Vec<Server> = Vec::new();
     for server in args.servers {
@@ -304,6 +410,10 @@ fn check(args: CheckArgs) -> Result<Check, Failure> {
             CheckServer::Apache => Server::Apache,
             CheckServer::Traefik => Server::Traefik,
             CheckServer::Envoy => Server::Envoy,
+            CheckServer::NginxIngress => Server::NginxIngress,
+            CheckServer::NginxGatewayFabric => Server::NginxGatewayFabric,
+            CheckServer::OpenShift => Server::OpenShift,
+            CheckServer::Caddy => Server::Caddy,
         };
         if !servers.contains(&server) {
             servers.push(server);
@@ -329,31 +439,115 @@ fn check(args: CheckArgs) -> Result<Check, Failure> {
 }
 
 fn export(args: ExportArgs) -> Result<Export, Failure> {
+    let reuse_given = args.reuse.reuse_from.is_some();
     let style = match args.format {
         ExportFormat::K8sSecret => ExportStyle::K8sSecret(secret_spec(&args.secret)?),
-        ExportFormat::Compose => {
-            refuse_secret_options(&args.secret, args.format)?;
-            ExportStyle::Compose
-        }
-        ExportFormat::Json => {
-            refuse_secret_options(&args.secret, args.format)?;
-            ExportStyle::Json
+        other => {
+            refuse_secret_options(&args.secret, other, reuse_given)?;
+            match other {
+                ExportFormat::Compose => ExportStyle::Compose,
+                ExportFormat::Caddyfile => ExportStyle::Caddy(CaddyFormat::Caddyfile),
+                ExportFormat::CaddyJson => ExportStyle::Caddy(CaddyFormat::Json),
+                ExportFormat::Json | ExportFormat::K8sSecret => ExportStyle::Json,
+            }
         }
     };
-    Ok(Export {
-        path: input_path(args.file),
-        style,
-    })
+    let input = match (args.file, args.from) {
+        (_, Some(from)) => {
+            let source = batch_source(from);
+            let reuse = reuse_from(&args.reuse, &args.secret)?;
+            if let (Some(reuse), BatchSource::Stdin) = (&reuse, &source)
+                && matches!(reuse.source, BatchSource::Stdin)
+            {
+                return Err(Failure::Usage(
+                    "--reuse-from - and --from - both read standard input; give one of them a file"
+                        .to_owned(),
+                ));
+            }
+            let params = params(&args.algorithm)?;
+            // Before anything is read: Envoy Gateway verifies {SHA} only, Caddy bcrypt only.
+            style.rules().check_params(&params)?;
+            ExportInput::List {
+                source,
+                params,
+                reuse,
+            }
+        }
+        (Some(file), None) => {
+            if reuse_given {
+                return Err(Failure::Usage(
+                    "export FILE renders FILE's hashes as they are, so they are stable already; --reuse-from needs the passwords: use --from USERS (user:password lines) instead of FILE".to_owned(),
+                ));
+            }
+            if let Some(option) = algorithm_option_given(&args.algorithm) {
+                return Err(Failure::Usage(format!(
+                    "{option} applies to export --from (new hashes), but FILE's entries are rendered as they are; leave it out, or use --from USERS"
+                )));
+            }
+            ExportInput::File(input_path(file))
+        }
+        // clap requires FILE unless --from.
+        (None, None) => {
+            return Err(Failure::Usage(
+                "no FILE given; name the htpasswd file to export, or pass --from USERS".to_owned(),
+            ));
+        }
+    };
+    Ok(Export { input, style })
+}
+
+/// `--from PATH`: `-` is standard input.
+fn batch_source(path: PathBuf) -> BatchSource {
+    if path.as_os_str() == "-" {
+        BatchSource::Stdin
+    } else {
+        BatchSource::File(path)
+    }
+}
+
+/// `--reuse-from LAST`, with the data key of the Secret LAST may be.
+fn reuse_from(reuse: &ReuseArgs, secret: &SecretArgs) -> Result<Option<ReuseFrom>, Failure> {
+    let Some(path) = reuse.reuse_from.clone() else {
+        return Ok(None);
+    };
+    let key = match &secret.secret_key {
+        Some(key) => key.clone(),
+        None => secret_reader(secret).key().to_owned(),
+    };
+    Ok(Some(ReuseFrom {
+        source: batch_source(path),
+        key,
+    }))
+}
+
+/// The first algorithm option given, for a message.
+fn algorithm_option_given(args: &AlgorithmArgs) -> Option<&'static str> {
+    [
+        ("-a", args.algorithm.is_some()),
+        ("--cost", args.cost.is_some()),
+        ("--rounds", args.rounds.is_some()),
+        ("--bcrypt-variant", args.bcrypt_variant.is_some()),
+    ]
+    .into_iter()
+    .find_map(|(option, given)| given.then_some(option))
+}
+
+/// The reader `--for` names (ingress-nginx when none).
+fn secret_reader(args: &SecretArgs) -> render::SecretReader {
+    match args.reader.unwrap_or(SecretReader::IngressNginx) {
+        SecretReader::IngressNginx => render::SecretReader::IngressNginx,
+        SecretReader::Traefik => render::SecretReader::Traefik,
+        SecretReader::EnvoyGateway => render::SecretReader::EnvoyGateway,
+        SecretReader::NginxIngress => render::SecretReader::NginxIngress,
+        SecretReader::NginxGatewayFabric => render::SecretReader::NginxGatewayFabric,
+        SecretReader::OpenShift => render::SecretReader::OpenShift,
+    }
 }
 
 /// The Secret's names, labels and annotations, checked now so that a bad
 /// one fails before a password is asked for.
 fn secret_spec(args: &SecretArgs) -> Result<SecretSpec, Failure> {
-    let reader = match args.reader.unwrap_or(SecretReader::IngressNginx) {
-        SecretReader::IngressNginx => render::SecretReader::IngressNginx,
-        SecretReader::Traefik => render::SecretReader::Traefik,
-        SecretReader::EnvoyGateway => render::SecretReader::EnvoyGateway,
-    };
+    let reader = secret_reader(args);
     let name = args
         .secret_name
         .as_deref()
@@ -386,8 +580,13 @@ fn key_value<'a>(option: &str, pair: &'a str) -> Result<(&'a str, &'a str), Fail
 }
 
 /// The Secret options mean nothing to other formats: say so rather than
-/// ignore them.
-fn refuse_secret_options(args: &SecretArgs, format: impl ValueEnum) -> Result<(), Failure> {
+/// ignore them. With `--reuse-from`, `--secret-key` and `--for` still name
+/// the data key of the Secret that LAST may be.
+fn refuse_secret_options(
+    args: &SecretArgs,
+    format: impl ValueEnum,
+    reuse_given: bool,
+) -> Result<(), Failure> {
     let format = format
         .to_possible_value()
         .map(|value| value.get_name().to_owned())
@@ -395,8 +594,8 @@ fn refuse_secret_options(args: &SecretArgs, format: impl ValueEnum) -> Result<()
     let given = [
         ("--secret-name", args.secret_name.is_some()),
         ("--namespace", args.namespace.is_some()),
-        ("--secret-key", args.secret_key.is_some()),
-        ("--for", args.reader.is_some()),
+        ("--secret-key", args.secret_key.is_some() && !reuse_given),
+        ("--for", args.reader.is_some() && !reuse_given),
         ("--label", !args.label.is_empty()),
         ("--annotation", !args.annotation.is_empty()),
     ];
@@ -519,6 +718,7 @@ fn list(args: ListArgs) -> List {
 }
 
 fn hash(args: HashArgs) -> Result<Hash, Failure> {
+    let reuse_given = args.reuse.reuse_from.is_some();
     let format = match args.format {
         HashFormat::Line => OutputFormat::Line,
         HashFormat::Hash => OutputFormat::Hash,
@@ -527,15 +727,25 @@ fn hash(args: HashArgs) -> Result<Hash, Failure> {
         HashFormat::K8sSecret => OutputFormat::K8sSecret(secret_spec(&args.secret)?),
     };
     if !matches!(args.format, HashFormat::K8sSecret) {
-        refuse_secret_options(&args.secret, args.format)?;
+        refuse_secret_options(&args.secret, args.format, reuse_given)?;
     }
     let user = args.user.map(username).transpose()?;
     // Before the password is asked for: the name alone decides it.
-    if let (Some(user), OutputFormat::Compose) = (&user, &format) {
-        render::compose_user(user.as_bytes()).map_err(|unfit| Error::UserUnfit {
-            user: user.escaped(),
-            unfit,
-        })?;
+    let unfit_user = |user: &Username, unfit| Error::UserUnfit {
+        user: user.escaped(),
+        unfit,
+    };
+    match (&user, &format) {
+        (Some(user), OutputFormat::Compose) => {
+            render::compose_user(user.as_bytes()).map_err(|unfit| unfit_user(user, unfit))?;
+        }
+        (Some(user), OutputFormat::K8sSecret(spec)) => {
+            spec.reader()
+                .rules()
+                .check_user(user.as_bytes())
+                .map_err(|unfit| unfit_user(user, unfit))?;
+        }
+        _ => {}
     }
     if user.is_none() && matches!(format, OutputFormat::K8sSecret(_)) {
         return Err(Failure::Usage(
@@ -543,11 +753,35 @@ fn hash(args: HashArgs) -> Result<Hash, Failure> {
                 .to_owned(),
         ));
     }
+    let params = params(&args.algorithm)?;
+    if let OutputFormat::K8sSecret(spec) = &format {
+        spec.reader().rules().check_params(&params)?;
+    }
+    let reuse = reuse_from(&args.reuse, &args.secret)?;
+    if let Some(reuse) = &reuse {
+        if user.is_none() {
+            return Err(Failure::Usage(
+                "--reuse-from looks up the entry of USER, but no USER is given; name the user"
+                    .to_owned(),
+            ));
+        }
+        if args.password.generate.is_some() {
+            return Err(Failure::Usage(
+                "--generate makes a new password on every run, so nothing can be reused; leave out --reuse-from, or give the password".to_owned(),
+            ));
+        }
+        if matches!(reuse.source, BatchSource::Stdin) && args.password.source.password_stdin {
+            return Err(Failure::Usage(
+                "--reuse-from - and --password-stdin both read standard input; give the password another way (--password-env, --password-file), or --reuse-from a file".to_owned(),
+            ));
+        }
+    }
     Ok(Hash {
         user,
-        params: params(&args.algorithm)?,
+        params,
         source: new_password_source(args.password)?,
         format,
+        reuse,
     })
 }
 
@@ -591,7 +825,7 @@ fn output_format(format: EntryFormat) -> OutputFormat {
 /// The hash parameters, refusing an option that the algorithm would ignore:
 /// `-a sha256 -C 12` is a mistake worth a word, not a silent default.
 fn params(args: &AlgorithmArgs) -> Result<Params, Failure> {
-    let algorithm = match args.algorithm {
+    let algorithm = match args.algorithm.unwrap_or(AlgorithmArg::Bcrypt) {
         AlgorithmArg::Bcrypt => Algorithm::Bcrypt,
         AlgorithmArg::Apr1 => Algorithm::Apr1,
         AlgorithmArg::Sha256 => Algorithm::Sha256,
@@ -599,6 +833,7 @@ fn params(args: &AlgorithmArgs) -> Result<Params, Failure> {
         AlgorithmArg::Sha1 => Algorithm::Sha1,
         AlgorithmArg::Crypt => Algorithm::Crypt,
         AlgorithmArg::Plain => Algorithm::Plain,
+        AlgorithmArg::Yescrypt => Algorithm::Yescrypt,
     };
     let is_bcrypt = algorithm == Algorithm::Bcrypt;
     let is_sha_crypt = matches!(algorithm, Algorithm::Sha256 | Algorithm::Sha512);
@@ -680,6 +915,8 @@ fn password_source(args: PasswordArgs, purpose: Purpose) -> Result<PasswordSourc
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use clap::Parser;
 
     use super::*;
@@ -747,6 +984,49 @@ mod tests {
         }
     }
 
+    fn sync_config(args: &[&str]) -> Result<Sync, Failure> {
+        let mut full = vec!["sync"];
+        full.extend_from_slice(args);
+        match config(&full)? {
+            Config::Sync(sync) => Ok(sync),
+            _ => unreachable!("a sync command"),
+        }
+    }
+
+    #[test]
+    fn sync_modes_sources_and_unlisted_users() {
+        let sync = sync_config(&["f", "--from", "-"]).ok().unwrap();
+        assert_eq!(sync.mode, SyncMode::Apply);
+        assert!(matches!(sync.source, BatchSource::Stdin));
+        assert_eq!(sync.unlisted, UnlistedUsers::Remove);
+        assert!(!sync.json && !sync.rehash);
+        let sync = sync_config(&["f", "--from", "l", "--check", "--keep-unlisted"])
+            .ok()
+            .unwrap();
+        assert_eq!(sync.mode, SyncMode::Check);
+        assert!(matches!(sync.source, BatchSource::File(ref path) if path == Path::new("l")));
+        assert_eq!(sync.unlisted, UnlistedUsers::Keep);
+        let sync = sync_config(&["-", "--from", "l", "--dry-run", "--format", "json"])
+            .ok()
+            .unwrap();
+        assert_eq!(sync.mode, SyncMode::DryRun);
+        assert_eq!(sync.path, Path::new(STANDARD_INPUT));
+        assert!(sync.json);
+        for refused in [
+            &["-", "--from", "l"][..],
+            &["-", "--from", "-", "--check"],
+            &["f", "--from", "l", "-a", "apr1", "-C", "5"],
+            &["f", "--from", "l", "--check", "--dry-run"],
+            &["f", "--from", "l", "--check", "--rehash"],
+            &["f"],
+        ] {
+            assert!(
+                matches!(sync_config(refused), Err(Failure::Usage(_))),
+                "{refused:?}"
+            );
+        }
+    }
+
     #[test]
     fn group_commands_take_each_user_once_and_check_names_first() {
         match config(&["group", "add", "g", "pusher", "bob", "alice", "bob"]).ok() {
@@ -771,6 +1051,59 @@ mod tests {
             config(&["delete", "f", "bob", "--groups", "f"]),
             Err(Failure::Usage(_))
         ));
+    }
+
+    #[test]
+    fn reuse_from_reads_the_data_key_secret_key_or_for_names() {
+        let key = |extra: &[&str]| {
+            let mut args = vec!["hash", "alice", "-p", "x", "--reuse-from", "last"];
+            args.extend_from_slice(extra);
+            match config(&args) {
+                Ok(Config::Hash(hash)) => hash.reuse.map(|reuse| reuse.key),
+                _ => panic!("a hash command: {extra:?}"),
+            }
+        };
+        assert_eq!(key(&[]).as_deref(), Some("auth"));
+        assert_eq!(key(&["--for", "openshift"]).as_deref(), Some("htpasswd"));
+        assert_eq!(
+            key(&["--for", "envoy-gateway"]).as_deref(),
+            Some(".htpasswd")
+        );
+        assert_eq!(key(&["--secret-key", "k"]).as_deref(), Some("k"));
+        // Without --reuse-from, --for is a k8s-secret option only.
+        assert!(matches!(
+            config(&["hash", "alice", "-p", "x", "--for", "traefik"]),
+            Err(Failure::Usage(_))
+        ));
+    }
+
+    #[test]
+    fn export_takes_a_file_or_a_list_and_algorithm_options_only_for_a_list() {
+        assert!(matches!(
+            config(&["export", "f", "--format", "json"]),
+            Ok(Config::Export(Export {
+                input: ExportInput::File(_),
+                ..
+            }))
+        ));
+        assert!(matches!(
+            config(&["export", "--from", "-", "--format", "json", "-a", "apr1"]),
+            Ok(Config::Export(Export {
+                input: ExportInput::List {
+                    source: BatchSource::Stdin,
+                    params: Params::Apr1,
+                    reuse: None,
+                },
+                ..
+            }))
+        ));
+        for args in [
+            &["export", "f", "--format", "json", "-C", "12"][..],
+            &["export", "f", "--format", "json", "--reuse-from", "x"],
+            &["export", "f", "--from", "g", "--format", "json"],
+        ] {
+            assert!(config(args).is_err(), "{args:?}");
+        }
     }
 
     #[test]

@@ -113,7 +113,10 @@ fn resolve(hashed: &Hashed, current: Option<&[u8]>) -> Resolution {
     }
 }
 
-fn read_entries(source: &BatchSource, params: &Params) -> Result<Vec<BatchEntry>, Failure> {
+pub(super) fn read_entries(
+    source: &BatchSource,
+    params: &Params,
+) -> Result<Vec<BatchEntry>, Failure> {
     match source {
         BatchSource::Stdin => {
             let stdin = io::stdin();
@@ -143,7 +146,7 @@ fn read_entries(source: &BatchSource, params: &Params) -> Result<Vec<BatchEntry>
 
 /// A NUL byte in a password ends the run as it would on the command line,
 /// naming the first such line (the library's parser takes any byte).
-fn refuse_nul(entries: &[BatchEntry], source: &BatchSource) -> Result<(), Failure> {
+pub(super) fn refuse_nul(entries: &[BatchEntry], source: &BatchSource) -> Result<(), Failure> {
     for entry in entries {
         if let Err(problem) = super::refuse_nul(&entry.password) {
             return Err(Error::BatchLine {

@@ -1,8 +1,10 @@
 //! `htpass list FILE`: one user a line, escaped for the terminal (a hostile
 //! file must not move the cursor or reverse text, and white space at either
 //! end must be seen) in the form `delete` takes back inside bash's `$'...'`
-//! (see `username::escape_for_terminal`); `--long` adds algorithm and cost,
-//! tab-separated; `--format json` is exact (see `frontend::json`).
+//! (see `username::escape_for_terminal`); `--long` adds algorithm and cost
+//! (bcrypt's cost, SHA-crypt's rounds, yescrypt's `N=2^12 r=32`),
+//! tab-separated; `--format json` is exact (see `frontend::json`), with
+//! yescrypt's parameters as numbers in `yescrypt`.
 //!
 //! The file is streamed and so is the output: memory stays flat, and a
 //! closed stdout (`| head`) stops the walk early without an error.
@@ -73,9 +75,7 @@ fn render(
         ListStyle::Long => {
             push_name(user, shown, text);
             let scheme = hash::detect(stored);
-            let cost = scheme
-                .cost()
-                .map_or_else(|| "-".to_owned(), |cost| cost.to_string());
+            let cost = scheme.cost_text().unwrap_or_else(|| "-".to_owned());
             let columns = format!("\t{}\t{cost}", scheme.name());
             text.extend_from_slice(columns.as_bytes());
         }
@@ -84,11 +84,23 @@ fn render(
                 text.push(b',');
             }
             let scheme = hash::detect(stored);
-            json::Object::begin(text)
+            let mut object = json::Object::begin(text);
+            object
                 .bytes("user", user)
                 .text("algorithm", scheme.name())
-                .number("cost", scheme.cost())
-                .end();
+                .number("cost", scheme.cost());
+            if let hash::Scheme::Yescrypt { cost: Some(cost) } = scheme {
+                object.number_fields(
+                    "yescrypt",
+                    &[
+                        ("N", cost.n()),
+                        ("r", cost.r.into()),
+                        ("p", cost.p.into()),
+                        ("t", cost.t.into()),
+                    ],
+                );
+            }
+            object.end();
             return;
         }
     }

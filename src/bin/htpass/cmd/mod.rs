@@ -15,6 +15,8 @@ mod generated;
 mod group;
 mod hash;
 mod list;
+mod reuse_from;
+mod sync;
 mod verify;
 
 use std::io;
@@ -44,6 +46,7 @@ pub fn run(config: Config) -> Result<(), Failure> {
         Config::Export(config) => export::run(config),
         Config::AddBatch(config) => add_batch::run(config),
         Config::Group(config) => group::run(config),
+        Config::Sync(config) => sync::run(config),
         Config::Completions(shell) => generated::completions(shell),
         Config::Manpages(dir) => generated::manpages(&dir),
     }
@@ -96,7 +99,11 @@ fn warn_insecure(algorithm: Algorithm) {
         Algorithm::Plain => report::warning(
             "plain is insecure: it stores the password itself, so anyone who can read the file sees it, and Apache on Linux, nginx and the Docker registry reject such entries; use bcrypt (the default)",
         ),
-        Algorithm::Bcrypt | Algorithm::Apr1 | Algorithm::Sha256 | Algorithm::Sha512 => {}
+        Algorithm::Bcrypt
+        | Algorithm::Apr1
+        | Algorithm::Sha256
+        | Algorithm::Sha512
+        | Algorithm::Yescrypt => {}
     }
 }
 

@@ -7,7 +7,7 @@
 //! does not verify, as `hash::inspect` reads it) is said to be so, with
 //! exit 3 too, before any password is asked for: no password is to blame.
 
-use htpass::check::{Format, SERVERS, ServerRules};
+use htpass::check::{Format, ServerRules, default_servers};
 use htpass::file::{self, MalformedLines};
 use htpass::frontend::Failure;
 use htpass::frontend::report;
@@ -79,9 +79,8 @@ pub fn run(config: Verify) -> Result<(), Failure> {
 
 /// Who verifies a scheme htpass cannot, from `check`'s server table.
 fn who_verifies(row: &'static Unsupported) -> String {
-    let (verifying, refusing): (Vec<&ServerRules>, Vec<&ServerRules>) = SERVERS
-        .iter()
-        .partition(|rules| rules.accepts(Format::Unsupported(row)));
+    let (verifying, refusing): (Vec<&ServerRules>, Vec<&ServerRules>) =
+        default_servers().partition(|rules| rules.accepts(Format::Unsupported(row)));
     if verifying.is_empty() {
         return "no server that reads htpasswd files verifies it either".to_owned();
     }
