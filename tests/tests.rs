@@ -30,6 +30,7 @@ mod locks;
 mod man;
 mod messages;
 mod mounts;
+mod packaging;
 mod properties;
 mod reuse;
 mod secrets;
