@@ -9,13 +9,13 @@ use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use predicates::prelude::*;
 use predicates::str::contains;
 use serde_json::Value;
 
-use crate::util::{TIMEOUT, TestDir, file_verifies};
+use crate::util::{TestDir, file_verifies};
 
 /// The most bytes of one line (without its `\n`) that Apache httpd 2.4
 /// reads from a group file; measured with the real server in
@@ -541,25 +541,7 @@ fn delete_with_groups_says_what_was_done_when_the_group_file_fails_second() {
         .stderr(Stdio::null())
         .spawn()
         .expect("start the holder");
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        let stat = fs::read_to_string(format!("/proc/{}/stat", holder.id())).unwrap();
-        if stat
-            .rsplit_once(')')
-            .unwrap()
-            .1
-            .trim_start()
-            .starts_with('T')
-        {
-            break;
-        }
-        assert!(
-            holder.try_wait().unwrap().is_none(),
-            "the holder ended early"
-        );
-        assert!(Instant::now() < deadline, "the holder never stopped");
-        thread::sleep(Duration::from_millis(2));
-    }
+    crate::util::wait_until_stopped(&mut holder);
     let output = dir
         .htpass()
         .args([
@@ -909,22 +891,7 @@ fn delete_with_groups_interrupted_between_the_two_files_says_what_changed() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("start htpass");
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        let stat = fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap();
-        if stat
-            .rsplit_once(')')
-            .unwrap()
-            .1
-            .trim_start()
-            .starts_with('T')
-        {
-            break;
-        }
-        assert!(child.try_wait().unwrap().is_none(), "htpass ended early");
-        assert!(Instant::now() < deadline, "htpass never stopped");
-        thread::sleep(Duration::from_millis(2));
-    }
+    crate::util::wait_until_stopped(&mut child);
     for signal in ["-INT", "-CONT"] {
         let status = Command::new("kill")
             .args([signal, &child.id().to_string()])

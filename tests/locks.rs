@@ -100,25 +100,8 @@ fn holder(dir: &TestDir) -> Process {
         .stderr(Stdio::null())
         .spawn()
         .expect("start the holder");
-    let deadline = Instant::now() + TIMEOUT;
-    loop {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap();
-        if stat
-            .rsplit_once(')')
-            .unwrap()
-            .1
-            .trim_start()
-            .starts_with('T')
-        {
-            return Process(child);
-        }
-        assert!(
-            child.try_wait().unwrap().is_none(),
-            "the holder ended early"
-        );
-        assert!(Instant::now() < deadline, "the holder never stopped");
-        thread::sleep(Duration::from_millis(2));
-    }
+    crate::util::wait_until_stopped(&mut child);
+    Process(child)
 }
 
 fn signal(pid: u32, name: &str) {

@@ -163,3 +163,28 @@ pub fn htpasswd_cmd() -> assert_cmd::Command {
     command.write_stdin(Vec::new()).timeout(TIMEOUT);
     command
 }
+
+/// Waits until `child` has stopped itself (SIGSTOP, from
+/// `HTPASS_TEST_STOP_AT`): its state in `/proc/PID/stat` is `T`. Fails the
+/// test if it ends instead, or has not stopped within [`TIMEOUT`].
+pub fn wait_until_stopped(child: &mut std::process::Child) {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    loop {
+        let stat = fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap_or_default();
+        let state = stat.rsplit_once(')').map(|(_, rest)| rest.trim_start());
+        if state.is_some_and(|rest| rest.starts_with('T')) {
+            return;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "{} ended before it stopped",
+            child.id()
+        );
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} never stopped",
+            child.id()
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
