@@ -113,6 +113,8 @@ fn resolve(hashed: &Hashed, current: Option<&[u8]>) -> Resolution {
     }
 }
 
+/// Every `user:password` line of `--from` or standard input, checked first
+/// (for `add --batch`, `sync` and `export --from`).
 pub(super) fn read_entries(
     source: &BatchSource,
     params: &Params,
@@ -132,7 +134,7 @@ pub(super) fn read_entries(
         BatchSource::File(from) => {
             let file = File::open(from).map_err(|source| Error::FileAccess {
                 path: from.clone(),
-                action: "open the batch file (--from)",
+                action: "open the user list (--from)",
                 source,
             })?;
             Ok(batch::parse(

@@ -23,13 +23,12 @@
 //! where that still verifies, so the same passwords render the same bytes.
 
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::{self, IsTerminal, Read};
+use std::io::Read;
 use std::ops::ControlFlow;
 use std::path::Path;
 
 use htpass::Error;
-use htpass::batch::{self, BatchEntry};
+use htpass::batch;
 use htpass::file::{self, LineKind, MalformedLines};
 use htpass::frontend::Failure;
 use htpass::frontend::input;
@@ -37,7 +36,6 @@ use htpass::frontend::json;
 use htpass::frontend::report::{self, Stdout};
 use htpass::hash::{self, Algorithm, Params};
 use htpass::render::{self, CaddyAccounts, ComposeUsers, EntryPart, SECRET_MAX_BYTES, Unfit};
-use htpass::secret::WipingReader;
 use zeroize::Zeroizing;
 
 use crate::config::{BatchSource, Export, ExportInput, ExportStyle, ReuseFrom};
@@ -206,7 +204,8 @@ fn from_list(
         line,
         problem: Box::new(problem),
     };
-    let entries = read_entries(source, params)?;
+    // Every line of the list, checked as `add --batch` checks them.
+    let entries = super::add_batch::read_entries(source, params)?;
     for entry in &entries {
         super::refuse_nul(&entry.password).map_err(|problem| at(entry.line, problem))?;
         let user = entry.user.as_bytes();
@@ -272,30 +271,4 @@ fn from_list(
         content.push(b'\n');
     }
     Ok(Zeroizing::new(renderer.finish(&content)?))
-}
-
-/// Every line of the list, checked as `add --batch` checks them.
-fn read_entries(source: &BatchSource, params: &Params) -> Result<Vec<BatchEntry>, Failure> {
-    let name = source.name();
-    match source {
-        BatchSource::Stdin => {
-            let stdin = io::stdin();
-            if stdin.is_terminal() {
-                report::note("reading user:password lines; end with Ctrl-D");
-            }
-            Ok(batch::parse(
-                WipingReader::new(stdin.lock()),
-                &name,
-                params,
-            )?)
-        }
-        BatchSource::File(from) => {
-            let file = File::open(from).map_err(|source| Error::FileAccess {
-                path: from.clone(),
-                action: "open the user list (--from)",
-                source,
-            })?;
-            Ok(batch::parse(WipingReader::new(file), &name, params)?)
-        }
-    }
 }
