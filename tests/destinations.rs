@@ -23,15 +23,6 @@ fn stdout_of(dir: &TestDir, args: &[&str]) -> String {
     String::from_utf8(output.stdout).expect("UTF-8")
 }
 
-/// Runs `args`, expecting exit `code` and nothing on stdout: its stderr.
-fn refused(dir: &TestDir, args: &[&str], code: i32) -> String {
-    let output = dir.htpass().args(args).output().expect("run htpass");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(output.status.code(), Some(code), "{args:?}: {stderr}");
-    assert!(output.stdout.is_empty(), "{args:?}: printed something");
-    stderr
-}
-
 fn manifest(text: &str) -> Value {
     let mut documents = parse_yaml(text);
     assert_eq!(documents.len(), 1, "{text}");
@@ -122,8 +113,7 @@ fn openshift_refuses_the_user_names_it_cannot_create() {
         ("~", "is '~'"),
     ] {
         dir.write("users", format!("alice:{BCRYPT}\n# x\n{name}:{BCRYPT}\n"));
-        let stderr = refused(
-            &dir,
+        let stderr = dir.htpass_fails(
             &[
                 "export",
                 "users",
@@ -132,6 +122,7 @@ fn openshift_refuses_the_user_names_it_cannot_create() {
                 "--for",
                 "openshift",
             ],
+            b"",
             7,
         );
         assert!(
@@ -140,8 +131,7 @@ fn openshift_refuses_the_user_names_it_cannot_create() {
             )),
             "{stderr}"
         );
-        let stderr = refused(
-            &dir,
+        let stderr = dir.htpass_fails(
             &[
                 "hash",
                 name,
@@ -151,6 +141,7 @@ fn openshift_refuses_the_user_names_it_cannot_create() {
                 "--for",
                 "openshift",
             ],
+            b"",
             6,
         );
         assert!(stderr.contains(problem), "{stderr}");
@@ -158,8 +149,7 @@ fn openshift_refuses_the_user_names_it_cannot_create() {
     }
     // A list line, by its number, before anything is hashed.
     dir.write("list.txt", "alice:pw\nops/bob:pw\n");
-    let stderr = refused(
-        &dir,
+    let stderr = dir.htpass_fails(
         &[
             "export",
             "--from",
@@ -169,6 +159,7 @@ fn openshift_refuses_the_user_names_it_cannot_create() {
             "--for",
             "openshift",
         ],
+        b"",
         6,
     );
     assert!(
@@ -196,8 +187,7 @@ fn openshift_refuses_the_user_names_it_cannot_create() {
 fn envoy_gateway_refuses_what_is_not_a_sha_entry() {
     let dir = TestDir::new();
     dir.write("users", format!("alice:{SHA}\nbob:{BCRYPT}\n"));
-    let stderr = refused(
-        &dir,
+    let stderr = dir.htpass_fails(
         &[
             "export",
             "users",
@@ -206,6 +196,7 @@ fn envoy_gateway_refuses_what_is_not_a_sha_entry() {
             "--for",
             "envoy-gateway",
         ],
+        b"",
         7,
     );
     assert!(
@@ -218,8 +209,7 @@ fn envoy_gateway_refuses_what_is_not_a_sha_entry() {
     assert!(!stderr.contains(BCRYPT), "no hash in messages: {stderr}");
 
     dir.write("users", format!("# comment\nalice:{SHA}\n"));
-    let stderr = refused(
-        &dir,
+    let stderr = dir.htpass_fails(
         &[
             "export",
             "users",
@@ -228,6 +218,7 @@ fn envoy_gateway_refuses_what_is_not_a_sha_entry() {
             "--for",
             "envoy-gateway",
         ],
+        b"",
         7,
     );
     assert!(
@@ -256,7 +247,7 @@ fn envoy_gateway_refuses_what_is_not_a_sha_entry() {
             "envoy-gateway",
         ],
     ] {
-        let stderr = refused(&dir, args, 2);
+        let stderr = dir.htpass_fails(args, b"", 2);
         assert!(
             stderr.contains("--for envoy-gateway: Envoy Gateway checks only {SHA} entries")
                 && stderr.contains("use -a sha1"),
@@ -304,7 +295,7 @@ fn caddyfile_is_a_basic_auth_block_of_raw_bcrypt_hashes() {
             {"username": "\\{env.HOME\\}", "password": b2a},
         ])
     );
-    let stderr = refused(&dir, &["export", "users", "--format", "caddyfile"], 7);
+    let stderr = dir.htpass_fails(&["export", "users", "--format", "caddyfile"], b"", 7);
     assert!(
         stderr.contains("users: line 2: the user name contains '{'")
             && stderr.contains("use --format caddy-json"),
@@ -317,7 +308,7 @@ fn caddy_refuses_every_entry_that_is_not_bcrypt_naming_its_line() {
     let dir = TestDir::new();
     dir.write("users", format!("alice:{BCRYPT}\nbob:{SHA}\n"));
     for format in ["caddyfile", "caddy-json"] {
-        let stderr = refused(&dir, &["export", "users", "--format", format], 7);
+        let stderr = dir.htpass_fails(&["export", "users", "--format", format], b"", 7);
         assert!(
             stderr.contains(&format!(
                 "users: line 2: the hash is not bcrypt, which --format {format} cannot carry: \
@@ -327,7 +318,7 @@ fn caddy_refuses_every_entry_that_is_not_bcrypt_naming_its_line() {
         );
     }
     dir.write("users", format!("a{{$HOME}}b:{BCRYPT}\n"));
-    let stderr = refused(&dir, &["export", "users", "--format", "caddyfile"], 7);
+    let stderr = dir.htpass_fails(&["export", "users", "--format", "caddyfile"], b"", 7);
     assert!(
         stderr.contains("users: line 1: the user name contains '{'"),
         "{stderr}"
@@ -335,15 +326,14 @@ fn caddy_refuses_every_entry_that_is_not_bcrypt_naming_its_line() {
     stdout_of(&dir, &["export", "users", "--format", "caddy-json"]);
 
     dir.write("users", format!("alice:{BCRYPT}\nalice:{BCRYPT}\n"));
-    let stderr = refused(&dir, &["export", "users", "--format", "caddy-json"], 7);
+    let stderr = dir.htpass_fails(&["export", "users", "--format", "caddy-json"], b"", 7);
     assert!(
         stderr.contains("users: line 2: the user name is on an earlier line too"),
         "{stderr}"
     );
 
     dir.write("list", "alice:pw\n");
-    let stderr = refused(
-        &dir,
+    let stderr = dir.htpass_fails(
         &[
             "export",
             "--from",
@@ -353,6 +343,7 @@ fn caddy_refuses_every_entry_that_is_not_bcrypt_naming_its_line() {
             "-a",
             "apr1",
         ],
+        b"",
         2,
     );
     assert!(stderr.contains("use -a bcrypt"), "{stderr}");
@@ -383,9 +374,9 @@ fn caddy_formats_take_no_secret_options() {
         &["--for", "traefik"],
         &["--label", "a=b"],
     ] {
-        let stderr = refused(
-            &dir,
+        let stderr = dir.htpass_fails(
             &[&["export", "users", "--format", "caddyfile"][..], option].concat(),
+            b"",
             2,
         );
         assert!(

@@ -16,42 +16,6 @@ use crate::util::{TestDir, stored_hash, verifies};
 
 const KUBECTL: &str = "/usr/bin/kubectl";
 
-/// `htpass ARGS` in `dir` with `stdin`: its stdout, or a panic with stderr.
-fn run(dir: &TestDir, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    let output = dir
-        .htpass()
-        .args(args)
-        .write_stdin(stdin)
-        .output()
-        .expect("run htpass");
-    assert!(
-        output.status.success(),
-        "htpass {args:?} failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
-/// `htpass ARGS` in `dir`, expected to fail with `code`: its stderr.
-fn fails(dir: &TestDir, args: &[&str], stdin: &[u8], code: i32) -> String {
-    let output = dir
-        .htpass()
-        .args(args)
-        .write_stdin(stdin)
-        .output()
-        .expect("run htpass");
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "htpass {args:?}: {stderr}\nstdout: {}",
-        String::from_utf8_lossy(&output.stdout)
-    );
-    assert!(output.stdout.is_empty(), "nothing on stdout: {args:?}");
-    stderr
-}
-
 /// `kubectl create secret generic basic-auth --from-file=KEY=FILE
 /// --dry-run=client -o FORMAT`: a Secret as kubectl writes it.
 fn kubectl_secret(dir: &TestDir, key: &str, file: &Path, format: &str) -> Vec<u8> {
@@ -99,7 +63,7 @@ fn secret_file(text: &[u8], key: &str) -> Vec<u8> {
 #[test]
 fn hash_reuses_the_entry_of_a_file_while_the_password_verifies() {
     let dir = TestDir::new();
-    let first = run(&dir, &["hash", "alice", "-C", "4", "-p", "pw"], b"");
+    let first = dir.htpass_ok(&["hash", "alice", "-C", "4", "-p", "pw"], b"");
     dir.write("last", &first);
     let args = [
         "hash",
@@ -111,7 +75,7 @@ fn hash_reuses_the_entry_of_a_file_while_the_password_verifies() {
         "--reuse-from",
         "last",
     ];
-    assert_eq!(run(&dir, &args, b""), first, "the same line again");
+    assert_eq!(dir.htpass_ok(&args, b""), first, "the same line again");
     dir.htpass()
         .args(args)
         .assert()
@@ -151,7 +115,7 @@ fn hash_reuses_the_entry_of_a_file_while_the_password_verifies() {
             "last",
         ],
     ] {
-        let line = run(&dir, changed, b"");
+        let line = dir.htpass_ok(changed, b"");
         assert_ne!(line, first, "{changed:?}");
         let password = changed[changed.iter().position(|a| *a == "-p").unwrap() + 1];
         assert!(verifies(stored_hash(&line, "alice").unwrap(), password));
@@ -165,14 +129,13 @@ fn hash_reuses_the_entry_of_a_file_while_the_password_verifies() {
             .copied()
             .collect::<Vec<u8>>(),
     );
-    assert_ne!(run(&dir, &args, b""), first);
+    assert_ne!(dir.htpass_ok(&args, b""), first);
 }
 
 #[test]
 fn hash_reuses_a_secret_as_kubectl_prints_it_in_yaml_and_json() {
     let dir = TestDir::new();
-    let manifest = run(
-        &dir,
+    let manifest = dir.htpass_ok(
         &[
             "hash",
             "alice",
@@ -188,8 +151,7 @@ fn hash_reuses_a_secret_as_kubectl_prints_it_in_yaml_and_json() {
     let file = dir.write("auth", secret_file(&manifest, "auth"));
     for format in ["yaml", "json"] {
         let secret = kubectl_secret(&dir, "auth", &file, format);
-        let again = run(
-            &dir,
+        let again = dir.htpass_ok(
             &[
                 "hash",
                 "alice",
@@ -219,18 +181,16 @@ fn hash_reuses_a_secret_as_kubectl_prints_it_in_yaml_and_json() {
         "k8s-secret",
     ];
     assert_eq!(
-        run(
-            &dir,
+        dir.htpass_ok(
             &[&args[..], &["--reuse-from", "manifest.yaml"]].concat(),
             b""
         ),
         manifest
     );
-    let traefik = run(&dir, &[&args[..], &["--for", "traefik"]].concat(), b"");
+    let traefik = dir.htpass_ok(&[&args[..], &["--for", "traefik"]].concat(), b"");
     dir.write("traefik.yaml", &traefik);
     assert_eq!(
-        run(
-            &dir,
+        dir.htpass_ok(
             &[
                 &args[..],
                 &["--for", "traefik", "--reuse-from", "traefik.yaml"]
@@ -243,8 +203,7 @@ fn hash_reuses_a_secret_as_kubectl_prints_it_in_yaml_and_json() {
     // --secret-key and --for choose the key for other formats too.
     let line = secret_file(&traefik, "users");
     assert_eq!(
-        run(
-            &dir,
+        dir.htpass_ok(
             &[
                 "hash",
                 "alice",
@@ -273,8 +232,7 @@ fn a_missing_or_empty_reuse_source_is_nothing_to_reuse() {
         ("-", b""),
         ("-", b" \n"),
     ] {
-        let line = run(
-            &dir,
+        let line = dir.htpass_ok(
             &[
                 "hash",
                 "alice",
@@ -314,8 +272,7 @@ fn a_missing_or_empty_reuse_source_is_nothing_to_reuse() {
 fn a_reuse_source_that_is_neither_a_file_nor_a_secret_is_an_error_naming_it() {
     let dir = TestDir::new();
     dir.write("notes.txt", "alice:x\nthis is not an entry\n");
-    let stderr = fails(
-        &dir,
+    let stderr = dir.htpass_fails(
         &["hash", "alice", "-p", "pw", "--reuse-from", "notes.txt"],
         b"",
         7,
@@ -325,8 +282,7 @@ fn a_reuse_source_that_is_neither_a_file_nor_a_secret_is_an_error_naming_it() {
         "{stderr}"
     );
     let config_map = "apiVersion: v1\nkind: ConfigMap\ndata:\n  auth: x\n";
-    let stderr = fails(
-        &dir,
+    let stderr = dir.htpass_fails(
         &["hash", "alice", "-p", "pw", "--reuse-from", "-"],
         config_map.as_bytes(),
         7,
@@ -336,8 +292,7 @@ fn a_reuse_source_that_is_neither_a_file_nor_a_secret_is_an_error_naming_it() {
         "{stderr}"
     );
     let secret = "apiVersion: v1\nkind: Secret\ndata:\n  users: eA==\n";
-    let stderr = fails(
-        &dir,
+    let stderr = dir.htpass_fails(
         &["hash", "alice", "-p", "pw", "--reuse-from", "-"],
         secret.as_bytes(),
         7,
@@ -385,7 +340,7 @@ fn reuse_options_that_cannot_work_are_usage_errors() {
             "-a applies to export --from",
         ),
     ] {
-        let stderr = fails(&dir, args, b"", 2);
+        let stderr = dir.htpass_fails(args, b"", 2);
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
 }
@@ -394,8 +349,7 @@ fn reuse_options_that_cannot_work_are_usage_errors() {
 fn export_from_a_list_renders_the_users_in_every_format() {
     let dir = TestDir::new();
     dir.write("users.txt", "# the team\nalice:one\r\nbob:two:2\n");
-    let json = run(
-        &dir,
+    let json = dir.htpass_ok(
         &[
             "export",
             "--from",
@@ -416,8 +370,7 @@ fn export_from_a_list_renders_the_users_in_every_format() {
         "two:2"
     ));
 
-    let manifest = run(
-        &dir,
+    let manifest = dir.htpass_ok(
         &["export", "--from", "-", "--format", "k8s-secret", "-C", "4"],
         b"alice:one\n",
     );
@@ -427,12 +380,7 @@ fn export_from_a_list_renders_the_users_in_every_format() {
 
     // A bad line is named, and nothing is printed.
     dir.write("bad.txt", "alice:Zq9-unique-pw\nno colon\n");
-    let stderr = fails(
-        &dir,
-        &["export", "--from", "bad.txt", "--format", "json"],
-        b"",
-        2,
-    );
+    let stderr = dir.htpass_fails(&["export", "--from", "bad.txt", "--format", "json"], b"", 2);
     assert!(stderr.contains("bad.txt, line 2: no ':'"), "{stderr}");
     assert!(!stderr.contains("Zq9-unique-pw"), "no password: {stderr}");
 }
@@ -453,15 +401,15 @@ fn export_from_reuses_each_entry_and_a_changed_password_changes_only_its_own() {
         "-",
     ];
     dir.write("users.txt", list);
-    let first = run(&dir, &args, b"");
-    let second = run(&dir, &args, &first);
+    let first = dir.htpass_ok(&args, b"");
+    let second = dir.htpass_ok(&args, &first);
     assert_eq!(second, first, "same passwords, same manifest");
 
     dir.write(
         "users.txt",
         "alice:one\nbob:CHANGED\ncarol:three\ndave:four\n",
     );
-    let third = run(&dir, &args, &second);
+    let third = dir.htpass_ok(&args, &second);
     let (old, new) = (secret_file(&second, "auth"), secret_file(&third, "auth"));
     for user in ["alice", "carol"] {
         assert_eq!(stored_hash(&old, user), stored_hash(&new, user), "{user}");
@@ -482,9 +430,9 @@ fn export_from_reuses_each_entry_and_a_changed_password_changes_only_its_own() {
     // From a Secret made by kubectl, and from an htpasswd file.
     let file = dir.write("auth", &new);
     let secret = kubectl_secret(&dir, "auth", &file, "yaml");
-    assert_eq!(run(&dir, &args, &secret), third);
+    assert_eq!(dir.htpass_ok(&args, &secret), third);
     let from_file = [&args[..args.len() - 1], &["auth"]].concat();
-    assert_eq!(run(&dir, &from_file, b""), third);
+    assert_eq!(dir.htpass_ok(&from_file, b""), third);
     // The other formats are stable too.
     let compose = [
         "export",
@@ -497,5 +445,5 @@ fn export_from_reuses_each_entry_and_a_changed_password_changes_only_its_own() {
         "--reuse-from",
         "auth",
     ];
-    assert_eq!(run(&dir, &compose, b""), run(&dir, &compose, b""));
+    assert_eq!(dir.htpass_ok(&compose, b""), dir.htpass_ok(&compose, b""));
 }

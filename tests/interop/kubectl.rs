@@ -549,18 +549,6 @@ fn k8s_secret_for_every_reader_applies_with_its_type_key_and_namespace() {
     }
 }
 
-/// `htpass ARGS...` (a command that prints a manifest): its stdout.
-fn htpass_stdout(dir: &TestDir, args: &[&str]) -> Vec<u8> {
-    let output = dir.htpass().args(args).output().expect("run htpass");
-    assert!(
-        output.status.success(),
-        "htpass {args:?} failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output.stdout
-}
-
 /// The objects kubectl printed: one, or the items of a `List` when the
 /// manifest held several documents.
 fn objects(printed: Value) -> Vec<Value> {
@@ -600,8 +588,7 @@ fn k8s_secret_names_yaml_would_misread_reach_kubectl_as_strings() {
     let mut manifest = Vec::new();
     for (name, namespace, key) in cases {
         manifest.extend_from_slice(b"---\n");
-        manifest.extend_from_slice(&htpass_stdout(
-            &dir,
+        manifest.extend_from_slice(&dir.htpass_ok(
             &[
                 "export",
                 "htpasswd",
@@ -614,12 +601,12 @@ fn k8s_secret_names_yaml_would_misread_reach_kubectl_as_strings() {
                 "--secret-key",
                 key,
             ],
+            b"",
         ));
     }
     // `hash` writes the same manifest around one line.
     manifest.extend_from_slice(b"---\n");
-    manifest.extend_from_slice(&htpass_stdout(
-        &dir,
+    manifest.extend_from_slice(&dir.htpass_ok(
         &[
             "hash",
             "alice",
@@ -636,6 +623,7 @@ fn k8s_secret_names_yaml_would_misread_reach_kubectl_as_strings() {
             "--secret-key",
             "yes",
         ],
+        b"",
     ));
     let secrets = objects(kubectl_dry_run_apply(&dir, &manifest));
     assert_eq!(secrets.len(), cases.len() + 1, "{secrets:#?}");
@@ -710,7 +698,7 @@ fn k8s_secret_labels_and_annotations_reach_kubectl_exactly() {
         });
         args.push(pair);
     }
-    let manifest = htpass_stdout(&dir, &args);
+    let manifest = dir.htpass_ok(&args, b"");
     let secret = kubectl_dry_run_apply(&dir, &manifest);
     let expected_labels: serde_json::Map<String, Value> = labels
         .iter()

@@ -58,6 +58,44 @@ impl TestDir {
         command.current_dir(self.dir.path());
         command
     }
+
+    /// `htpass ARGS` in this directory with `stdin`, expected to succeed:
+    /// its stdout.
+    pub fn htpass_ok(&self, args: &[&str], stdin: &[u8]) -> Vec<u8> {
+        let output = self
+            .htpass()
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("run htpass");
+        assert!(
+            output.status.success(),
+            "htpass {args:?} failed ({}):\n{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    }
+
+    /// `htpass ARGS` in this directory with `stdin`, expected to fail with
+    /// `code` and print nothing on stdout: its stderr.
+    pub fn htpass_fails(&self, args: &[&str], stdin: &[u8], code: i32) -> String {
+        let output = self
+            .htpass()
+            .args(args)
+            .write_stdin(stdin)
+            .output()
+            .expect("run htpass");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "htpass {args:?}: {stderr}\nstdout: {}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        assert!(output.stdout.is_empty(), "nothing on stdout: {args:?}");
+        stderr
+    }
 }
 
 /// The names in `dir`, sorted (to see that nothing was left behind).
